@@ -1,0 +1,40 @@
+# The few commands people run. `make demo` and `make test` do all set-up themselves.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+
+.PHONY: demo test setup browser lint typecheck bench store clean
+
+demo: setup
+	$(VENV)/bin/probe check --out probe-report
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP) browser
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+browser: $(STAMP)
+	@VENV=$(VENV) sh scripts/ensure-browser.sh
+
+lint: setup
+	$(VENV)/bin/ruff check probe mock_store tests bench
+	$(VENV)/bin/ruff format --check probe mock_store tests bench
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+bench: setup
+	$(PY) bench/run.py
+
+store: setup
+	$(VENV)/bin/probe store
+
+clean:
+	rm -rf $(VENV) probe-report .pytest_cache

@@ -1,0 +1,113 @@
+"""Errors a user can act on, and loading YAML files into pydantic models with readable messages."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ProbeError(Exception):
+    """An error with a message meant for the user and the exit code SPEC.md gives it."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, lines: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.lines = tuple(lines)
+
+    def __str__(self) -> str:
+        return "\n".join((self.message, *self.lines))
+
+
+class InputError(ProbeError):
+    """Bad input: usage, an unreadable or invalid file, a bad date. Exit 2."""
+
+    exit_code = 2
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean X?)' hint, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """The field names valid at `loc` (best effort, for 'did you mean' hints)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        fields = getattr(current, "model_fields", None)
+        if fields is None:
+            return []
+        field = fields.get(part)
+        if field is None:
+            # A discriminated-union tag or similar: give up quietly.
+            return []
+        current = _model_in(field.annotation)
+    fields = getattr(current, "model_fields", None)
+    return [f.alias or name for name, f in fields.items()] if fields else []
+
+
+def _model_in(annotation: Any) -> Any:
+    """The first BaseModel class found inside a type annotation."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validation_lines(error: ValidationError, model: type[BaseModel]) -> list[str]:
+    """`path.to.field: message` lines for every problem pydantic found."""
+    lines = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        path = ".".join(str(p) for p in loc) or "(top level)"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden" and loc:
+            message = "unknown key" + suggest(str(loc[-1]), _allowed_keys(model, loc))
+        lines.append(f"{path}: {message}")
+    return lines
+
+
+def load_yaml_model(path: Path, model: type[M], *, what: str) -> M:
+    """Read a YAML file into `model`, or raise InputError naming the file and every bad field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{what} {path}: file not found; check the path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{what} {path}: cannot read it ({exc.__class__.__name__}: {exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"{what} {path}: not valid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{what} {path}: expected a mapping of keys at the top, got {type(data).__name__}")
+    return validate_model(data, model, what=f"{what} {path}")
+
+
+def validate_model(data: Any, model: type[M], *, what: str) -> M:
+    """Validate already-parsed data, raising InputError with field lines."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        lines = validation_lines(exc, model)
+        count = len(lines)
+        raise InputError(
+            f"{what}: {count} problem{'s' if count != 1 else ''}", lines=[f"  {line}" for line in lines]
+        ) from None

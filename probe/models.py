@@ -1,0 +1,220 @@
+"""The values that flow through a probe: vocabulary enums, observation, credit context, verdict, report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class OptionState(StrEnum):
+    """What the shopper meets at payment selection for a credit option."""
+
+    absent = "absent"
+    selectable = "selectable"
+    greyed_out = "greyed_out"
+    unknown = "unknown"
+
+
+class Outcome(StrEnum):
+    """The verdict's one-word answer."""
+
+    can_use = "can_use"
+    cannot_use = "cannot_use"
+    against_terms = "against_terms"
+    assume_cannot_use = "assume_cannot_use"
+    inconclusive = "inconclusive"
+
+
+class CreditSource(StrEnum):
+    """Where the credit came from (the guide's step 2)."""
+
+    refund = "refund"
+    gift_card = "gift_card"
+    return_ = "return"
+    promotional = "promotional"
+    rewards = "rewards"
+    unknown = "unknown"
+
+
+class GiftCardKind(StrEnum):
+    """What kind of gift card is being bought."""
+
+    store_digital = "store-digital"
+    store_physical = "store-physical"
+    third_party = "third-party"
+
+
+class Intent(StrEnum):
+    """What the shopper means to do with the gift card."""
+
+    own_use = "own-use"
+    gift = "gift"
+    resale = "resale"
+
+
+class KnownFrom(StrEnum):
+    """How a fact about the credit was learned."""
+
+    cli = "cli"
+    profile = "profile"
+    scenario = "scenario"
+    account_page = "account_page"
+    option_text = "option_text"
+    default = "default"
+
+
+class Frozen(BaseModel):
+    """Immutable value with no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(Frozen):
+    """One signal the detector saw and the state it points to."""
+
+    signal: str
+    value: str
+    points_to: OptionState | None = None
+    weight: int = 1
+
+
+class CreditOption(Frozen):
+    """One credit line as offered (or not) on the payment page."""
+
+    label: str
+    option_state: OptionState
+    reason_text: str | None = None
+    balance_text: str | None = None
+    source_hint: CreditSource = CreditSource.unknown
+    evidence: tuple[Evidence, ...] = ()
+    box: tuple[float, float, float, float] | None = Field(
+        default=None, description="x, y, width, height of the option on the payment screenshot"
+    )
+
+
+class Observation(Frozen):
+    """What the probe saw at payment selection; the top-level fields describe the chosen option."""
+
+    option_state: OptionState
+    option_label: str | None = None
+    reason_text: str | None = None
+    balance_text: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    credit_options: tuple[CreditOption, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    page_url: str | None = None
+    error: str | None = Field(default=None, description="why the probe could not observe, when it could not")
+
+
+class CreditContext(Frozen):
+    """What is known about the credit, and how each fact was known."""
+
+    source: CreditSource = CreditSource.unknown
+    source_known_from: KnownFrom = KnownFrom.default
+    expires: dt.date | None = None
+    expires_known_from: KnownFrom = KnownFrom.default
+    terms: str | None = None
+    amount_text: str | None = None
+
+
+class Facts(Frozen):
+    """Everything the decision table looks at."""
+
+    option_state: OptionState
+    credit_source: CreditSource = CreditSource.unknown
+    credit_expires: dt.date | None = None
+    gift_card: GiftCardKind = GiftCardKind.store_digital
+    intent: Intent = Intent.own_use
+    today: dt.date
+
+
+class FiredRule(Frozen):
+    """A rule of the table that applied, with the guide's text and why it fired."""
+
+    id: str
+    title: str
+    why: str
+    guide: str
+    outcome: Outcome | None = None
+    deciding: bool = False
+
+
+class Verdict(Frozen):
+    """The decision for one credit option."""
+
+    outcome: Outcome
+    deciding_rule: str | None = None
+    rules: tuple[FiredRule, ...] = ()
+    advice: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+class OptionVerdict(Frozen):
+    """A verdict tied to the credit option it is about."""
+
+    option_label: str
+    credit_source: CreditSource
+    verdict: Verdict
+
+
+class Step(Frozen):
+    """One step of the walk, with its screenshot (relative to the report folder)."""
+
+    name: str
+    url: str | None = None
+    screenshot: str | None = None
+    duration_s: float = 0.0
+    ok: bool = True
+    error: str | None = None
+    retries: int = 0
+
+
+class BlockedRequest(Frozen):
+    """A request, navigation or click the guard stopped."""
+
+    kind: Literal["request", "navigation", "click", "dialog", "popup", "form"]
+    target: str
+    reason: str
+
+
+class Safety(Frozen):
+    """What the guard did; the probe never places an order."""
+
+    order_placed: Literal[False] = False
+    blocked: tuple[BlockedRequest, ...] = ()
+    order_patterns: tuple[str, ...] = ()
+
+
+class RunInfo(Frozen):
+    """Where and how the probe ran."""
+
+    target: str
+    scenario: str | None = None
+    profile: str | None = None
+    payment_page: bool = False
+    browser: str | None = None
+    started_at: dt.datetime
+    duration_s: float = 0.0
+    today: dt.date
+    gift_card: GiftCardKind
+    intent: Intent
+    probe_version: str
+
+
+class Report(Frozen):
+    """Everything one check found: the contents of report.json."""
+
+    schema_version: Literal[1] = 1
+    run: RunInfo
+    observation: Observation
+    credit: CreditContext
+    verdict: Verdict
+    verdicts: tuple[OptionVerdict, ...] = ()
+    steps: tuple[Step, ...] = ()
+    safety: Safety = Safety()
+    annotated_screenshot: str | None = None
+    trace: str | None = None
+    baseline_changes: tuple[str, ...] = ()
