@@ -20,6 +20,11 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
+@app.callback()
+def root() -> None:
+    """probe: observe a gift-card checkout's store-credit option and explain the verdict."""
+
+
 def fail(exc: ProbeError) -> typer.Exit:
     """Print a ProbeError to stderr and return the Exit to raise."""
     err.print(f"probe: {exc}", markup=False)
