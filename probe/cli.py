@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from probe.errors import ProbeError
+from probe.errors import InputError, ProbeError, suggest
+from probe.models import CreditSource, GiftCardKind, Intent, OptionState, Outcome, Verdict
 
 app = typer.Typer(
     name="probe",
@@ -29,6 +33,244 @@ def fail(exc: ProbeError) -> typer.Exit:
     """Print a ProbeError to stderr and return the Exit to raise."""
     err.print(f"probe: {exc}", markup=False)
     return typer.Exit(exc.exit_code)
+
+
+GiftCardOpt = Annotated[
+    GiftCardKind | None, typer.Option("--gift-card", help="Kind of gift card bought.", case_sensitive=False)
+]
+SourceOpt = Annotated[
+    CreditSource | None,
+    typer.Option("--credit-source", help="Where the credit came from.", case_sensitive=False),
+]
+ExpiresOpt = Annotated[
+    str | None, typer.Option("--credit-expires", metavar="YYYY-MM-DD", help="The credit's expiry date.")
+]
+IntentOpt = Annotated[Intent | None, typer.Option("--intent", help="What the gift card is for.", case_sensitive=False)]
+TodayOpt = Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD", help="Date to judge expiry against.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the JSON alone on stdout.")]
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option("--rules", help="Your own decision table (YAML).", dir_okay=False),
+]
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """A YYYY-MM-DD option value, or a clear error."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option} {value!r}: not a date; write it as YYYY-MM-DD, e.g. 2026-12-31") from None
+
+
+@app.command()
+def check(
+    url: Annotated[str | None, typer.Argument(help="Store URL; without it the bundled mock store is probed.")] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario", help="Bundled-store scenario.")] = None,
+    profile: Annotated[Path | None, typer.Option("--profile", help="Store profile (YAML).", dir_okay=False)] = None,
+    payment_page: Annotated[
+        bool,
+        typer.Option("--payment-page", help="URL already shows payment selection: observe it, navigate nowhere."),
+    ] = False,
+    gift_card: GiftCardOpt = None,
+    credit_source: SourceOpt = None,
+    credit_expires: ExpiresOpt = None,
+    intent: IntentOpt = None,
+    today: TodayOpt = None,
+    out: Annotated[Path, typer.Option("--out", help="Report folder.")] = Path("probe-report"),
+    as_json: JsonOpt = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds the whole probe may take.")] = 60.0,
+    expect: Annotated[
+        Outcome | None,
+        typer.Option("--expect", help="Exit 1 unless the verdict is this.", case_sensitive=False),
+    ] = None,
+    trace: Annotated[bool, typer.Option("--trace", help="Keep a Playwright trace (trace.zip).")] = False,
+    headed: Annotated[bool, typer.Option("--headed", help="Show the browser window.")] = False,
+    browser_path: Annotated[str | None, typer.Option("--browser-path", help="Chromium binary to use.")] = None,
+    option_label: Annotated[
+        str | None,
+        typer.Option("--option-label", metavar="REGEX", help="The store's own name for its credit."),
+    ] = None,
+    rules: RulesOpt = None,
+    mask: Annotated[
+        bool | None,
+        typer.Option("--mask/--no-mask", help="Mask balances, cards, e-mails and names in screenshots."),
+    ] = None,
+    mask_selector: Annotated[
+        list[str] | None, typer.Option("--mask-selector", help="Extra CSS selector to mask (repeatable).")
+    ] = None,
+) -> None:
+    """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
+    from probe.check import CheckRequest, exit_code, run_sync
+
+    try:
+        if option_label is not None:
+            _check_regex(option_label, "--option-label")
+        request = CheckRequest(
+            url=url,
+            scenario=scenario,
+            profile=profile,
+            payment_page=payment_page,
+            gift_card=gift_card,
+            credit_source=credit_source,
+            credit_expires=parse_date(credit_expires, "--credit-expires"),
+            intent=intent,
+            today=parse_date(today, "--today"),
+            out=out,
+            timeout_s=timeout,
+            trace=trace,
+            headed=headed,
+            browser_path=browser_path,
+            option_label=option_label,
+            rules=rules,
+            mask=mask,
+            mask_selectors=tuple(mask_selector or ()),
+        )
+        report, kept = run_sync(request, progress=lambda line: err.print(f"[dim]… {escape(line)}[/dim]"))
+    except ProbeError as exc:
+        raise fail(exc) from None
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        _print_verdict(report.verdict, report.observation.option_state, report.observation.option_label)
+    if kept is not None:
+        err.print(f"previous report kept at {kept}", markup=False)
+    err.print(f"report: {(out / 'report.html').resolve().as_uri()}", markup=False)
+    code = exit_code(report.verdict.outcome, expect)
+    if code == 3:
+        err.print(f"probe: inconclusive: {report.observation.error or 'could not observe'}", markup=False)
+    elif code == 1 and expect is not None:
+        err.print(f"probe: expected {expect.value}, got {report.verdict.outcome.value}", markup=False)
+    raise typer.Exit(code)
+
+
+def _check_regex(value: str, option: str) -> None:
+    import re
+
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise InputError(
+            f"{option} {value!r}: not a valid regular expression ({exc}); escape special characters"
+        ) from None
+
+
+def _print_verdict(verdict: Verdict, state: OptionState | None = None, label: str | None = None) -> None:
+    if state is not None:
+        out.print(f"option: {label or '(no credit option)'} — {state.value}", markup=False)
+    out.print(
+        f"verdict: {verdict.outcome.value}"
+        + (f" (decided by {verdict.deciding_rule})" if verdict.deciding_rule else ""),
+        markup=False,
+    )
+    for rule in verdict.rules:
+        out.print(f"  {rule.id}: {rule.why}", markup=False)
+    for warning in verdict.warnings:
+        out.print(f"warning: {warning}", markup=False)
+    for advice in verdict.advice:
+        out.print(f"advice: {advice}", markup=False)
+
+
+@app.command()
+def verdict(
+    option_state: Annotated[
+        OptionState, typer.Option("--option-state", help="What checkout showed.", case_sensitive=False)
+    ],
+    credit_source: SourceOpt = None,
+    credit_expires: ExpiresOpt = None,
+    gift_card: GiftCardOpt = None,
+    intent: IntentOpt = None,
+    today: TodayOpt = None,
+    rules: RulesOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The decision table alone, no browser: what the rules say for these facts."""
+    from probe.models import Facts
+    from probe.rules import evaluate, load_table
+
+    try:
+        facts = Facts(
+            option_state=option_state,
+            credit_source=credit_source or CreditSource.unknown,
+            credit_expires=parse_date(credit_expires, "--credit-expires"),
+            gift_card=gift_card or GiftCardKind.store_digital,
+            intent=intent or Intent.own_use,
+            today=parse_date(today, "--today") or dt.date.today(),
+        )
+        result = evaluate(facts, load_table(rules))
+    except ProbeError as exc:
+        raise fail(exc) from None
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        _print_verdict(result)
+
+
+@app.command("rules")
+def rules_command(rules: RulesOpt = None, as_json: JsonOpt = False) -> None:
+    """The decision table, readable (or as JSON)."""
+    from probe.rules import describe_table, load_table
+
+    try:
+        table = load_table(rules)
+    except ProbeError as exc:
+        raise fail(exc) from None
+    if as_json:
+        typer.echo(table.model_dump_json(indent=2))
+    else:
+        typer.echo(describe_table(table))
+
+
+@app.command()
+def store(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0 = any free one).")] = 8000,
+    scenario: Annotated[str, typer.Option("--scenario", help="Default scenario.")] = "default",
+    list_: Annotated[bool, typer.Option("--list", help="List the bundled scenarios and exit.")] = False,
+) -> None:
+    """Serve the bundled mock store."""
+    from mock_store.scenarios import ScenarioError, list_scenarios, load_scenario
+
+    if list_:
+        for name in list_scenarios():
+            typer.echo(name)
+        return
+    names = list_scenarios()
+    if scenario not in names:
+        raise fail(InputError(f"--scenario {scenario}: no such bundled scenario{suggest(scenario, names)}"))
+    try:
+        load_scenario(scenario)
+    except ScenarioError as exc:
+        raise fail(InputError(str(exc))) from None
+    import uvicorn
+
+    from mock_store.app import create_app
+
+    err.print(f"mock store on http://{host}:{port}/ (scenario '{scenario}'); Ctrl-C stops it", markup=False)
+    uvicorn.run(create_app(default_scenario=scenario), host=host, port=port, log_level="warning")
+
+
+@app.command("open")
+def open_report(
+    folder: Annotated[Path, typer.Argument(help="Report folder.")] = Path("probe-report"),
+) -> None:
+    """Open a report in the default browser, or print its file:// URL where there is none."""
+    import webbrowser
+
+    page = folder / "report.html"
+    if not page.is_file():
+        page = folder / "matrix.html"
+    if not page.is_file():
+        raise fail(InputError(f"{folder}: no report.html or matrix.html there; run `probe check --out {folder}` first"))
+    uri = page.resolve().as_uri()
+    try:
+        opened = webbrowser.open(uri)
+    except webbrowser.Error:
+        opened = False
+    typer.echo(uri)
+    if not opened:
+        err.print("no browser to open it here; open the URL above", markup=False)
 
 
 @app.command()

@@ -1,0 +1,236 @@
+"""The walk: a profile's steps in the browser, a screenshot after each, stopping at payment selection."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from probe import profile as prof
+from probe.guard import OrderGuard
+from probe.models import Step
+
+if TYPE_CHECKING:
+    from playwright.async_api import Locator, Page, Response
+
+# Masked in screenshots of real stores: balances, card numbers, e-mail addresses, names.
+MASK_TEXT = (
+    r"[$€£¥]\s?\d[\d,.]*",
+    r"\d[\d,.]*\s?(USD|EUR|GBP|€)",
+    r"(ending|ends)\s+(in\s+)?\d{4}|[*•xX]{2,}\s?\d{4}|\b\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{4}\b",
+    r"[\w.+-]+@[\w-]+\.[\w.-]+",
+)
+MASK_CSS = (
+    "input[type=email]",
+    "[autocomplete*=name]",
+    "[autocomplete^=cc-]",
+    "[autocomplete*=address]",
+    "[autocomplete=email]",
+    "input[name*=card]",
+)
+RETRYABLE = ("Timeout", "detached", "Target closed", "net::ERR_ABORTED", "Execution context was destroyed")
+
+
+class FlowError(Exception):
+    """A step could not be completed; the probe stops and reports inconclusive."""
+
+
+@dataclass
+class Deadline:
+    """The whole probe's time budget."""
+
+    seconds: float
+    start: float = field(default_factory=time.monotonic)
+
+    def remaining_ms(self, floor_ms: float = 500) -> float:
+        left = (self.seconds - (time.monotonic() - self.start)) * 1000
+        return max(left, floor_ms)
+
+    def expired(self) -> bool:
+        return time.monotonic() - self.start >= self.seconds
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of a step name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "step"
+
+
+class Walker:
+    """Drives one page through a profile, with screenshots into the report folder."""
+
+    def __init__(
+        self,
+        page: Page,
+        guard: OrderGuard,
+        folder: Path,
+        deadline: Deadline,
+        *,
+        base_url: str,
+        variables: dict[str, str],
+        mask_selectors: tuple[str, ...] | None = None,
+        retries: int = 2,
+    ) -> None:
+        self.page = page
+        self.guard = guard
+        self.folder = folder
+        self.deadline = deadline
+        self.base_url = base_url
+        self.variables = variables
+        self.mask_selectors = mask_selectors
+        self.retries = retries
+        self.steps: list[Step] = []
+        self._doc_status: tuple[int, str] | None = None
+        page.on("response", self._on_response)
+
+    def _on_response(self, response: Response) -> None:
+        try:
+            if response.request.is_navigation_request() and response.frame == self.page.main_frame:
+                self._doc_status = (response.status, response.url)
+        except Exception:  # noqa: BLE001 - a frame gone mid-navigation is not the walk's concern
+            return
+
+    def _check_http(self) -> None:
+        if self._doc_status and self._doc_status[0] >= 400:
+            status, url = self._doc_status
+            raise FlowError(f"HTTP {status} at {url}")
+
+    def locate(self, spec: prof.Locator) -> Locator:
+        """A Playwright locator for a profile locator, with ${variables} expanded."""
+        page, x = self.page, lambda s: prof.expand(s, self.variables)
+        if spec.role is not None:
+            name = x(spec.name) if spec.name else None
+            loc = page.get_by_role(spec.role, name=name, exact=spec.exact)  # type: ignore[arg-type]
+        elif spec.label is not None:
+            loc = page.get_by_label(x(spec.label), exact=spec.exact)
+        elif spec.text is not None:
+            loc = page.get_by_text(x(spec.text), exact=spec.exact)
+        elif spec.placeholder is not None:
+            loc = page.get_by_placeholder(x(spec.placeholder), exact=spec.exact)
+        elif spec.test_id is not None:
+            loc = page.get_by_test_id(x(spec.test_id))
+        else:
+            loc = page.locator(x(spec.css or ""))
+        return loc.nth(spec.nth) if spec.nth is not None else loc.first
+
+    async def screenshot(self, name: str) -> str | None:
+        """Save a screenshot for a step; returns its path relative to the report folder."""
+        rel = f"steps/{len(self.steps) + 1:02d}-{slug(name)}.png"
+        path = self.folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mask = self.mask_locators()
+        try:
+            await self.page.screenshot(path=str(path), mask=mask, timeout=min(self.deadline.remaining_ms(), 15000))
+        except Exception:  # noqa: BLE001 - a step without a picture is still a step
+            return None
+        return rel
+
+    def mask_locators(self) -> list[Locator]:
+        if self.mask_selectors is None:
+            return []
+        locs = [self.page.get_by_text(re.compile(p)) for p in MASK_TEXT]
+        locs += [self.page.locator(css) for css in (*MASK_CSS, *self.mask_selectors)]
+        return locs
+
+    async def goto(self, url: str) -> None:
+        """Open a URL (relative to the target), failing on HTTP errors."""
+        target = urljoin(self.base_url, prof.expand(url, self.variables))
+        response = await self.page.goto(target, timeout=self.deadline.remaining_ms(), wait_until="load")
+        if response is not None and response.status >= 400:
+            raise FlowError(f"HTTP {response.status} at {response.url}")
+
+    async def _act(self, action: prof.Action) -> None:
+        timeout = self.deadline.remaining_ms()
+        if isinstance(action, prof.Goto):
+            await self.goto(action.url)
+            return
+        if isinstance(action, prof.WaitFor):
+            if action.locator is not None:
+                await self.locate(action.locator).wait_for(state="visible", timeout=timeout)
+            elif action.url is not None:
+                pattern = prof.expand(action.url, self.variables)
+                await self.page.wait_for_url(
+                    re.compile(pattern[3:]) if pattern.startswith("re:") else pattern, timeout=timeout
+                )
+            elif action.state is not None:
+                await self.page.wait_for_load_state(action.state, timeout=timeout)
+            return
+        target = self.locate(action.locator)
+        if action.optional and await target.count() == 0:
+            return
+        if isinstance(action, prof.Click):
+            name = await target.evaluate(
+                "e => (e.getAttribute('aria-label') || e.innerText || e.value || e.textContent || '').trim()",
+                timeout=timeout,
+            )
+            if self.guard.refuse_click(name or action.locator.name or ""):
+                raise FlowError(f"refused to click {name!r}: it is named like placing an order or paying")
+            await target.click(timeout=timeout)
+        elif isinstance(action, prof.Fill):
+            await target.fill(prof.expand(action.value, self.variables), timeout=timeout)
+        elif isinstance(action, prof.Select):
+            if action.value is not None:
+                await target.select_option(value=prof.expand(action.value, self.variables), timeout=timeout)
+            else:
+                await target.select_option(label=prof.expand(action.option_label or "", self.variables))
+        elif isinstance(action, prof.Check):
+            await target.check(timeout=timeout)
+
+    async def run_step(self, step: prof.Step) -> Step:
+        """Run one step's actions, retrying flaky ones a bounded number of times; screenshot it."""
+        started = time.monotonic()
+        retries = 0
+        error: str | None = None
+        for action in step.actions:
+            while True:
+                try:
+                    await self._act(action)
+                    await self.page.wait_for_load_state("load", timeout=self.deadline.remaining_ms())
+                    self._check_http()
+                    break
+                except FlowError as exc:
+                    error = str(exc)
+                except Exception as exc:  # noqa: BLE001 - Playwright errors become the step's error
+                    message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+                    if (
+                        retries < self.retries
+                        and not self.deadline.expired()
+                        and any(marker in str(exc) for marker in RETRYABLE)
+                    ):
+                        retries += 1
+                        continue
+                    error = f"{_describe(action)}: {message}"
+                break
+            if error:
+                break
+        return await self.record(step.name, started, error=error, retries=retries)
+
+    async def record(
+        self, name: str, started: float, *, error: str | None = None, retries: int = 0, fatal: bool = True
+    ) -> Step:
+        """Screenshot the page and append a Step; raise FlowError if a fatal step failed."""
+        shot = await self.screenshot(name)
+        entry = Step(
+            name=name,
+            url=self.page.url,
+            screenshot=shot,
+            duration_s=round(time.monotonic() - started, 3),
+            ok=error is None,
+            error=error,
+            retries=retries,
+        )
+        self.steps.append(entry)
+        if error is not None and fatal:
+            raise FlowError(f"step '{name}' failed: {error}")
+        return entry
+
+
+def _describe(action: prof.Action) -> str:
+    if isinstance(action, prof.Goto):
+        return f"goto {action.url}"
+    if isinstance(action, prof.WaitFor):
+        what = action.locator.describe() if action.locator else action.url or action.state
+        return f"wait_for {what}"
+    return f"{action.action} {action.locator.describe()}"

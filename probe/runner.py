@@ -1,0 +1,171 @@
+"""The browser part of a check: launch, guard, walk, observe, screenshot, then hand over to the report."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from playwright.async_api import async_playwright
+
+from probe.account import read_account_table
+from probe.browser import find_browser, launch
+from probe.check import Prepared, Progress, build_report, inconclusive, target_url
+from probe.credit import AccountLine
+from probe.flow import Deadline, FlowError, Walker
+from probe.folder import ReportFolder
+from probe.guard import OrderGuard
+from probe.models import Observation, Report
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext
+
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+async def new_context(browser: Browser) -> BrowserContext:
+    """A fresh, private context: no service workers (they would bypass the guard)."""
+    return await browser.new_context(
+        viewport=VIEWPORT,  # type: ignore[arg-type]
+        service_workers="block",
+        locale="en-US",
+        accept_downloads=False,
+    )
+
+
+async def run_check(prepared: Prepared, progress: Progress) -> tuple[Report, Path | None]:
+    """Run one check in a browser launched for it; write the report; return it and the kept previous one."""
+    request = prepared.request
+    choice = find_browser(request.browser_path)
+    folder = ReportFolder(request.out)
+    try:
+        with target_url(request, request.scenario, progress) as url:
+            async with async_playwright() as pw:
+                progress(f"launching {choice.path}")
+                browser = await launch(pw, choice, headed=request.headed)
+                try:
+                    report = await check_in_browser(prepared, browser, url, folder.staging, progress)
+                finally:
+                    await browser.close()
+        from probe.report import write_report
+
+        write_report(report, folder.staging)
+    except BaseException:
+        folder.discard()
+        raise
+    return report, folder.commit()
+
+
+async def check_in_browser(prepared: Prepared, browser: Browser, url: str, staging: Path, progress: Progress) -> Report:
+    """One check in its own context of an already running browser."""
+    from probe.annotate import annotated_screenshot
+    from probe.detect import observe
+
+    request = prepared.request
+    started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)
+    deadline = Deadline(request.timeout_s)
+    guard = OrderGuard(prepared.profile.guard.order_endpoints)
+    context = await new_context(browser)
+    trace: str | None = None
+    if request.trace:
+        await context.tracing.start(screenshots=True, snapshots=True, sources=False)
+    page = await context.new_page()
+    await guard.install(context, page)
+    walker = Walker(
+        page,
+        guard,
+        staging,
+        deadline,
+        base_url=url,
+        variables={
+            "gift_card": prepared.gift_card.value,
+            "intent": prepared.intent.value,
+            "credit_source": (prepared.credit_source or "unknown"),
+        },
+        mask_selectors=request.mask_selectors if prepared.mask else None,
+    )
+    lines: tuple[AccountLine, ...] = ()
+    annotated: str | None = None
+    observation: Observation
+    try:
+        if request.payment_page:
+            progress(f"opening the payment page {url}")
+            step_start = time.monotonic()
+            try:
+                await walker.goto(url)
+            except FlowError as exc:
+                await walker.record("payment selection", step_start, error=str(exc))
+            except Exception as exc:  # noqa: BLE001 - a page that does not open is a step that failed
+                await walker.record("payment selection", step_start, error=_first_line(exc))
+        else:
+            lines = await read_account(prepared, walker, url, progress)
+            await walker.goto(prepared.profile.start_url)
+            for step in prepared.profile.steps:
+                progress(f"step: {step.name}")
+                await walker.run_step(step)
+        progress("observing the payment selection")
+        observation = await asyncio.wait_for(
+            observe(page, option_label=prepared.option_label, timeout_s=max(deadline.remaining_ms() / 1000, 1)),
+            timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
+        )
+        if request.payment_page:
+            await walker.record("payment selection", time.monotonic())
+        if observation.credit_options:
+            annotated = "payment-annotated.png"
+            try:
+                await annotated_screenshot(page, observation, staging / annotated)
+            except Exception:  # noqa: BLE001 - the plain step screenshot is still there
+                annotated = None
+    except FlowError as exc:
+        observation = inconclusive(str(exc), page.url)
+    except TimeoutError:
+        observation = inconclusive(f"the page did not settle within --timeout {request.timeout_s:g}s", page.url)
+    except Exception as exc:  # noqa: BLE001 - anything the browser throws makes the check inconclusive
+        observation = inconclusive(_first_line(exc), page.url)
+    finally:
+        if request.trace:
+            trace = "trace.zip"
+            try:
+                await context.tracing.stop(path=str(staging / trace))
+            except Exception:  # noqa: BLE001
+                trace = None
+        await context.close()
+    return build_report(
+        prepared,
+        target=url,
+        browser=str(prepared.request.browser_path or find_browser(None).path),
+        started_at=started_at,
+        started=started,
+        observation=observation,
+        lines=lines,
+        steps=walker.steps,
+        safety=guard.safety(),
+        annotated=annotated,
+        trace=trace,
+    )
+
+
+async def read_account(prepared: Prepared, walker: Walker, url: str, progress: Progress) -> tuple[AccountLine, ...]:
+    """The guide's steps 1–3: the account's credit lines, when the profile names the page."""
+    account = prepared.profile.account
+    if account is None:
+        return ()
+    progress("reading the account's credit lines")
+    started = time.monotonic()
+    try:
+        await walker.goto(account.url)
+        table = walker.locate(account.table)
+        lines = await read_account_table(table, account, min(walker.deadline.remaining_ms(), 10000))
+    except Exception as exc:  # noqa: BLE001 - without the account page the option's own words still help
+        error = f"could not read the account page: {_first_line(exc)}"
+        await walker.record("account credit", started, error=error, fatal=False)
+        return ()
+    await walker.record("account credit", started)
+    return lines
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
