@@ -1,0 +1,331 @@
+"""Write a check's report folder (report.json and a self-contained report.html) and the matrix page."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict
+
+from probe import __version__
+from probe.models import (
+    CreditOption,
+    CreditSource,
+    GiftCardKind,
+    Intent,
+    KnownFrom,
+    OptionState,
+    OptionVerdict,
+    Outcome,
+    Report,
+    Step,
+    Verdict,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+OUTCOME_WORDS = {
+    Outcome.can_use: "Can use",
+    Outcome.cannot_use: "Cannot use",
+    Outcome.against_terms: "Against the terms",
+    Outcome.assume_cannot_use: "Assume it cannot be used",
+    Outcome.inconclusive: "Inconclusive",
+}
+OUTCOME_SENTENCES = {
+    Outcome.can_use: "The store offers the credit for this gift card, and the credit is of a kind that can "
+    "likely pay for it. Confirm the terms allow buying gift cards with it.",
+    Outcome.cannot_use: "This credit cannot pay for this gift card here.",
+    Outcome.against_terms: "The checkout lets the credit be chosen, but using it for this purchase goes "
+    "against the terms: the terms still govern even where the website allows it.",
+    Outcome.assume_cannot_use: "The checkout offers the credit, but where it came from is not known: "
+    "assume it cannot be used for gift cards until the terms say otherwise.",
+    Outcome.inconclusive: "The probe could not observe the payment options, so it reached no verdict.",
+}
+STATE_WORDS = {
+    OptionState.absent: "Not offered",
+    OptionState.selectable: "Selectable",
+    OptionState.greyed_out: "Greyed out",
+    OptionState.unknown: "Not observed",
+}
+SOURCE_WORDS = {
+    CreditSource.refund: "refund credit",
+    CreditSource.gift_card: "gift-card balance",
+    CreditSource.return_: "credit for a returned item",
+    CreditSource.promotional: "promotional credit",
+    CreditSource.rewards: "rewards credit",
+    CreditSource.unknown: "source not known",
+}
+KNOWN_WORDS = {
+    KnownFrom.cli: "given on the command line",
+    KnownFrom.profile: "from the store profile",
+    KnownFrom.scenario: "from the scenario",
+    KnownFrom.account_page: "read from the account page",
+    KnownFrom.option_text: "inferred from the option’s own words",
+    KnownFrom.default: "not known; the default",
+}
+
+
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+@cache
+def _assets() -> tuple[str, str, str]:
+    """The page's own CSS and script, and a Content-Security-Policy that allows nothing else."""
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+    csp = (
+        f"default-src 'none'; img-src 'self' file: data:; style-src {_hash(css)}; "
+        f"script-src {_hash(script)}; base-uri 'none'; form-action 'none'"
+    )
+    return css, script, csp
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        outcome_words=lambda o: OUTCOME_WORDS[Outcome(o)],
+        outcome_sentence=lambda o: OUTCOME_SENTENCES[Outcome(o)],
+        state_words=lambda s: STATE_WORDS[OptionState(s)],
+        source_words=lambda s: SOURCE_WORDS[CreditSource(s)],
+        known_words=lambda k: KNOWN_WORDS[KnownFrom(k)],
+        seconds=_seconds,
+    )
+    return env
+
+
+def _render(template: str, **context: Any) -> str:
+    css, script, csp = _assets()
+    return (
+        _env()
+        .get_template(template)
+        .render(css=Markup(css), script=Markup(script), csp=csp, version=__version__, **context)
+    )
+
+
+def relative_href(path: str | None) -> str | None:
+    """A URL for a file inside the report folder, or None for anything that is not a plain relative path."""
+    if not path:
+        return None
+    posix = PurePosixPath(path.replace("\\", "/"))
+    if urlsplit(path).scheme or posix.is_absolute() or ".." in posix.parts:
+        return None
+    return quote(str(posix))
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of a PNG file, read from its header; None when it is not a readable PNG."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", head[16:24])
+    return (width, height) if width and height else None
+
+
+@dataclass(frozen=True)
+class _Box:
+    x: float
+    y: float
+    w: float
+    h: float
+    state: OptionState
+    tag_y: float
+    tag_w: float
+    tag_h: float
+    font: float
+
+
+@dataclass(frozen=True)
+class _Annotated:
+    src: str
+    width: int
+    height: int
+    boxes: tuple[_Box, ...]
+
+
+def _annotation(report: Report, folder: Path | None) -> _Annotated | None:
+    src = relative_href(report.annotated_screenshot)
+    if src is None or report.annotated_screenshot is None:
+        return None
+    size = png_size(folder / report.annotated_screenshot) if folder is not None else None
+    if size is None:
+        return _Annotated(src, 0, 0, ())
+    width, height = size
+    font = max(12.0, width / 70)
+    boxes = []
+    for option in report.observation.credit_options:
+        if option.box is None:
+            continue
+        x, y, w, h = option.box
+        tag_w = font * 0.62 * len(STATE_WORDS[option.option_state]) + 8
+        tag_h = font * 1.35
+        tag_y = y - tag_h if y >= tag_h else y + h
+        boxes.append(_Box(x, y, w, h, option.option_state, tag_y, tag_w, tag_h, font))
+    return _Annotated(src, width, height, tuple(boxes))
+
+
+@dataclass(frozen=True)
+class _OptionRow:
+    option: CreditOption
+    verdict: Verdict | None
+    chosen: bool
+
+
+def _option_rows(report: Report) -> list[_OptionRow]:
+    by_label: dict[str, OptionVerdict] = {}
+    for ov in report.verdicts:
+        by_label.setdefault(ov.option_label, ov)
+    chosen_label = report.observation.option_label
+    rows = []
+    for option in report.observation.credit_options:
+        found = by_label.get(option.label)
+        rows.append(_OptionRow(option, found.verdict if found else None, option.label == chosen_label))
+    return rows
+
+
+@dataclass(frozen=True)
+class _StepView:
+    step: Step
+    src: str | None
+    link: bool
+
+
+def _step_views(steps: Sequence[Step]) -> list[_StepView]:
+    web = ("http", "https")
+    return [_StepView(s, relative_href(s.screenshot), urlsplit(s.url or "").scheme in web) for s in steps]
+
+
+def render_html(report: Report, folder: Path | None = None) -> str:
+    """The report as one self-contained HTML page; `folder` holds the screenshots, to outline options on."""
+    verdict = report.verdict
+    deciding = next((r for r in verdict.rules if r.deciding), None) or next(
+        (r for r in verdict.rules if r.id == verdict.deciding_rule), None
+    )
+    return _render(
+        "report.html.j2",
+        report=report,
+        run=report.run,
+        observation=report.observation,
+        credit=report.credit,
+        verdict=verdict,
+        deciding=deciding,
+        deciding_id=deciding.id if deciding else verdict.deciding_rule,
+        annotated=_annotation(report, folder),
+        option_rows=_option_rows(report),
+        extra_verdicts=report.verdicts if len(report.verdicts) > 1 else (),
+        steps=_step_views(report.steps),
+        safety=report.safety,
+        trace=relative_href(report.trace),
+    )
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write through a temporary file and rename, so a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_report(report: Report, folder: Path) -> None:
+    """Write folder/report.json and folder/report.html beside the screenshots already there."""
+    _write_text(folder / "report.json", report.model_dump_json(indent=2))
+    _write_text(folder / "report.html", render_html(report, folder))
+
+
+def read_report(folder_or_file: Path) -> Report:
+    """Load a report.json (or the one inside a report folder) back into the model."""
+    path = folder_or_file / "report.json" if folder_or_file.is_dir() else folder_or_file
+    return Report.model_validate_json(path.read_bytes())
+
+
+class MatrixRow(BaseModel):
+    """One check of a matrix run, as the matrix page shows it; paths are relative to the matrix folder."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    target: str
+    scenario: str | None = None
+    credit_source: CreditSource
+    gift_card: GiftCardKind
+    intent: Intent
+    outcome: Outcome
+    expected: Outcome | None = None
+    matched: bool
+    report_dir: str
+    thumbnail: str | None = None
+    error: str | None = None
+
+
+class MatrixFile(BaseModel):
+    """The contents of matrix.json."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: int = 1
+    rows: tuple[MatrixRow, ...]
+
+
+@dataclass(frozen=True)
+class _MatrixCell:
+    row: MatrixRow
+    href: str | None
+    thumb: str | None
+
+
+def render_matrix_html(rows: Sequence[MatrixRow]) -> str:
+    """The matrix page: scenario/target × credit source, each check a card linking to its report."""
+    cells = [
+        _MatrixCell(r, relative_href(f"{r.report_dir.rstrip('/')}/report.html"), relative_href(r.thumbnail))
+        for r in rows
+    ]
+    lines: list[str] = list(dict.fromkeys(r.scenario or r.target for r in rows))
+    sources: list[CreditSource] = [s for s in CreditSource if any(r.credit_source == s for r in rows)]
+    grid: dict[tuple[str, CreditSource], list[_MatrixCell]] = {(ln, s): [] for ln in lines for s in sources}
+    for cell in cells:
+        grid[(cell.row.scenario or cell.row.target, cell.row.credit_source)].append(cell)
+    counts = {
+        "checks": len(rows),
+        "matched": sum(r.matched for r in rows),
+        "mismatched": sum(not r.matched for r in rows),
+        "inconclusive": sum(r.outcome == Outcome.inconclusive for r in rows),
+    }
+    return _render("matrix.html.j2", cells=cells, lines=lines, sources=sources, grid=grid, counts=counts)
+
+
+def write_matrix(rows: Sequence[MatrixRow], folder: Path) -> None:
+    """Write folder/matrix.json and folder/matrix.html."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_text(folder / "matrix.json", MatrixFile(rows=tuple(rows)).model_dump_json(indent=2))
+    _write_text(folder / "matrix.html", render_matrix_html(rows))
+
+
+def read_matrix(folder_or_file: Path) -> list[MatrixRow]:
+    """Load a matrix.json (or the one inside a matrix folder) back into rows."""
+    path = folder_or_file / "matrix.json" if folder_or_file.is_dir() else folder_or_file
+    return list(MatrixFile.model_validate_json(path.read_bytes()).rows)
