@@ -22,7 +22,7 @@ DEFAULT_ORDER_ENDPOINTS = (
     r"[?&]wc-ajax=checkout\b",
     r"/wc/store(/v\d+)?/checkout\b",
     r"/V1/(guest-)?carts/[^/]+/payment-information",
-    r"/checkouts?/[^/]+/(processing|complete)\b",
+    r"/checkouts?/(?:[^/?#]+/){1,2}(processing|complete)\b",
     r"/(buy|pay)[-_]?now\b",
     r"/payment/(submit|process|authorize|capture)\b",
 )
