@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from playwright.async_api import async_playwright
 
 from probe.account import read_account_table
-from probe.browser import find_browser, launch
+from probe.browser import connect, find_browser, launch
 from probe.check import Prepared, Progress, build_report, inconclusive, target_url
 from probe.credit import AccountLine
 from probe.flow import Deadline, FlowError, Walker
@@ -20,7 +21,8 @@ from probe.guard import OrderGuard
 from probe.models import Observation, Report
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext
+    from playwright._impl._api_structures import SetCookieParam
+    from playwright.async_api import Browser, BrowserContext, Playwright
 
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -38,13 +40,11 @@ async def new_context(browser: Browser) -> BrowserContext:
 async def run_check(prepared: Prepared, progress: Progress) -> tuple[Report, Path | None]:
     """Run one check in a browser launched for it; write the report; return it and the kept previous one."""
     request = prepared.request
-    choice = find_browser(request.browser_path)
     folder = ReportFolder(request.out)
     try:
         with target_url(request, request.scenario, progress) as url:
             async with async_playwright() as pw:
-                progress(f"launching {choice.path}")
-                browser = await launch(pw, choice, headed=request.headed)
+                browser = await open_browser(pw, prepared, progress)
                 try:
                     report = await check_in_browser(prepared, browser, url, folder.staging, progress)
                 finally:
@@ -58,8 +58,36 @@ async def run_check(prepared: Prepared, progress: Progress) -> tuple[Report, Pat
     return report, folder.commit()
 
 
-async def check_in_browser(prepared: Prepared, browser: Browser, url: str, staging: Path, progress: Progress) -> Report:
-    """One check in its own context of an already running browser."""
+async def open_browser(pw: Playwright, prepared: Prepared, progress: Progress) -> Browser:
+    """The remote browser the request names (--cdp-endpoint / --ws-endpoint), else a launched Chromium."""
+    request = prepared.request
+    if request.cdp_endpoint or request.ws_endpoint:
+        progress(f"connecting to {request.cdp_endpoint or request.ws_endpoint}")
+        return await connect(pw, cdp=request.cdp_endpoint, ws=request.ws_endpoint)
+    choice = find_browser(request.browser_path)
+    progress(f"launching {choice.path}")
+    return await launch(pw, choice, headed=request.headed)
+
+
+def browser_name(prepared: Prepared) -> str:
+    """What report.json's run.browser says: the endpoint connected to, or the binary launched."""
+    request = prepared.request
+    if request.cdp_endpoint:
+        return f"cdp: {request.cdp_endpoint}"
+    if request.ws_endpoint:
+        return f"ws: {request.ws_endpoint}"
+    return str(request.browser_path or find_browser(None).path)
+
+
+async def check_in_browser(
+    prepared: Prepared,
+    browser: Browser,
+    url: str,
+    staging: Path,
+    progress: Progress,
+    cookies: Sequence[SetCookieParam] = (),
+) -> Report:
+    """One check in its own context of an already running browser (`cookies` set in it before it starts)."""
     from probe.annotate import annotated_screenshot
     from probe.detect import observe
 
@@ -68,6 +96,8 @@ async def check_in_browser(prepared: Prepared, browser: Browser, url: str, stagi
     deadline = Deadline(request.timeout_s)
     guard = OrderGuard(prepared.profile.guard.order_endpoints)
     context = await new_context(browser)
+    if cookies:
+        await context.add_cookies(list(cookies))
     trace: str | None = None
     if request.trace:
         await context.tracing.start(screenshots=True, snapshots=True, sources=False)
@@ -100,6 +130,8 @@ async def check_in_browser(prepared: Prepared, browser: Browser, url: str, stagi
             except Exception as exc:  # noqa: BLE001 - a page that does not open is a step that failed
                 await walker.record("payment selection", step_start, error=_first_line(exc))
         else:
+            progress(f"opening {url}")
+            await walker.goto(url)
             lines = await read_account(prepared, walker, url, progress)
             await walker.goto(prepared.profile.start_url)
             for step in prepared.profile.steps:
@@ -135,7 +167,7 @@ async def check_in_browser(prepared: Prepared, browser: Browser, url: str, stagi
     return build_report(
         prepared,
         target=url,
-        browser=str(prepared.request.browser_path or find_browser(None).path),
+        browser=browser_name(prepared),
         started_at=started_at,
         started=started,
         observation=observation,
