@@ -39,6 +39,12 @@ class BrowserNotFound(ProbeError):
     exit_code = 2
 
 
+class BrowserUnreachable(ProbeError):
+    """A --cdp-endpoint / --ws-endpoint that does not answer. Exit 2."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True)
 class BrowserChoice:
     """The Chromium probe will launch, and why it was chosen."""
@@ -122,3 +128,24 @@ async def launch(playwright: Playwright, choice: BrowserChoice, *, headed: bool 
     return await playwright.chromium.launch(
         executable_path=str(choice.path), headless=not headed, args=list(LAUNCH_ARGS)
     )
+
+
+async def connect(
+    playwright: Playwright, *, cdp: str | None = None, ws: str | None = None, timeout_s: float = 30.0
+) -> Browser:
+    """Attach to a browser that already runs: a Chromium DevTools endpoint (`cdp`) or a Playwright server (`ws`)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    if (cdp is None) == (ws is None):
+        raise ProbeError("give exactly one of --cdp-endpoint or --ws-endpoint")
+    endpoint = cdp or ws or ""
+    option = "--cdp-endpoint" if cdp else "--ws-endpoint"
+    try:
+        if cdp is not None:
+            return await playwright.chromium.connect_over_cdp(cdp, timeout=timeout_s * 1000)
+        return await playwright.chromium.connect(endpoint, timeout=timeout_s * 1000)
+    except PlaywrightError as exc:
+        first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+        raise BrowserUnreachable(
+            f"{option} {endpoint}: cannot connect ({first}); is the browser running there?"
+        ) from None
