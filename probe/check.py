@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from probe import __version__
 from probe.credit import AccountLine, resolve
+from probe.diff import diff_reports, load_baseline
 from probe.errors import InputError
 from probe.models import (
     CreditContext,
@@ -61,6 +62,9 @@ class CheckRequest(BaseModel):
     rules: Path | None = None
     mask: bool | None = None
     mask_selectors: tuple[str, ...] = ()
+    cdp_endpoint: str | None = None
+    ws_endpoint: str | None = None
+    baseline: Path | None = None
 
 
 class Prepared(BaseModel):
@@ -80,6 +84,7 @@ class Prepared(BaseModel):
     expires_from: KnownFrom
     option_label: str | None
     mask: bool
+    baseline: Report | None = None
 
 
 def validate_url(url: str) -> str:
@@ -94,6 +99,23 @@ def validate_url(url: str) -> str:
     )
 
 
+def validate_endpoints(cdp: str | None, ws: str | None) -> None:
+    """At most one remote browser, each an address Playwright can connect to, or InputError."""
+    if cdp is not None and ws is not None:
+        raise InputError("--cdp-endpoint and --ws-endpoint: give one or the other, not both")
+    for option, value, schemes in (
+        ("--cdp-endpoint", cdp, ("http", "https", "ws", "wss")),
+        ("--ws-endpoint", ws, ("ws", "wss")),
+    ):
+        if value is not None:
+            parsed = urlparse(value)
+            if parsed.scheme not in schemes or not parsed.netloc:
+                raise InputError(
+                    f"{option} {value!r}: not a {'/'.join(s + '://' for s in schemes)} address; "
+                    "e.g. http://127.0.0.1:9222 or ws://127.0.0.1:3000/"
+                )
+
+
 def prepare(request: CheckRequest) -> Prepared:
     """Load the profile and rules and fill defaults (scenario's `probe:` block, then built-ins)."""
     if request.url is not None:
@@ -102,33 +124,35 @@ def prepare(request: CheckRequest) -> Prepared:
             raise InputError("--scenario chooses a bundled-store scenario; it cannot be used with a URL")
     elif request.payment_page:
         raise InputError("--payment-page needs a URL: the page that already shows the payment selection")
+    validate_endpoints(request.cdp_endpoint, request.ws_endpoint)
     table = load_table(request.rules)
     profile = load_profile(request.profile)
+    baseline = load_baseline(request.baseline) if request.baseline is not None else None
     defaults = scenario_defaults(request.scenario) if request.url is None else {}
 
-    def pick(name: str, fallback: object) -> tuple[object, KnownFrom]:
+    def pick(name: str) -> tuple[object, KnownFrom]:
         given = getattr(request, name)
         if given is not None:
             return given, KnownFrom.cli
         if defaults.get(name) is not None:
             return defaults[name], KnownFrom.scenario
-        return fallback, KnownFrom.default
+        return None, KnownFrom.default
 
-    gift_card, _ = pick("gift_card", GiftCardKind.store_digital)
-    intent, _ = pick("intent", Intent.own_use)
-    today, _ = pick("today", dt.date.today())
-    source, source_from = pick("credit_source", None)
-    expires, expires_from = pick("credit_expires", None)
+    gift_card, _ = pick("gift_card")
+    intent, _ = pick("intent")
+    today, _ = pick("today")
+    source, source_from = pick("credit_source")
+    expires, expires_from = pick("credit_expires")
     return Prepared(
         request=request,
         profile=profile,
         table=table,
-        gift_card=GiftCardKind(gift_card),
-        intent=Intent(intent),
-        today=today,  # type: ignore[arg-type]
-        credit_source=CreditSource(source) if source else None,
+        gift_card=GiftCardKind(str(gift_card or GiftCardKind.store_digital.value)),
+        intent=Intent(str(intent or Intent.own_use.value)),
+        today=today if isinstance(today, dt.date) else dt.date.today(),
+        credit_source=CreditSource(str(source)) if source else None,
         source_from=source_from,
-        credit_expires=expires,  # type: ignore[arg-type]
+        credit_expires=expires if isinstance(expires, dt.date) else None,
         expires_from=expires_from,
         option_label=request.option_label or profile.detect.option_label,
         mask=request.mask if request.mask is not None else request.url is not None,
@@ -311,7 +335,7 @@ def build_report(
 
     top, context, verdict, verdicts = decide(prepared, observation, lines)
     request = prepared.request
-    return Report(
+    report = Report(
         run=RunInfo(
             target=target,
             scenario=(request.scenario or "default") if request.url is None else None,
@@ -334,6 +358,9 @@ def build_report(
         annotated_screenshot=annotated,
         trace=trace,
     )
+    if prepared.baseline is None:
+        return report
+    return report.model_copy(update={"baseline_changes": tuple(diff_reports(prepared.baseline, report))})
 
 
 def exit_code(outcome: Outcome, expect: Outcome | None) -> int:

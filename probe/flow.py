@@ -99,7 +99,11 @@ class Walker:
 
     def locate(self, spec: prof.Locator) -> Locator:
         """A Playwright locator for a profile locator, with ${variables} expanded."""
-        page, x = self.page, lambda s: prof.expand(s, self.variables)
+        page = self.page
+
+        def x(text: str) -> str:
+            return prof.expand(text, self.variables)
+
         if spec.role is not None:
             name = x(spec.name) if spec.name else None
             loc = page.get_by_role(spec.role, name=name, exact=spec.exact)  # type: ignore[arg-type]
