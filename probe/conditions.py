@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
     field_validator,
     model_serializer,
     model_validator,
@@ -55,7 +56,7 @@ def _member(fact: str, spec: FactSpec, value: Any) -> str | None:
         return f"'{fact}' is a date; compare it with before, after, within_days or exists"
     names = [c.value for c in spec.choices]
     if not isinstance(value, str) or value not in names:
-        return f"{value!r} is not a {fact}{suggest(str(value), names)}; choose from {', '.join(names)}"
+        return f"{value!r} is not a valid {fact}{suggest(str(value), names)}; choose from {', '.join(names)}"
     return None
 
 
@@ -150,31 +151,44 @@ class Condition(Data):
     none: tuple[Condition, ...] | None = None
     fact: str | None = None
     op: str | None = None
-    value: Any = None
+    value: Any = Field(default=None, validate_default=True)
+
+    @field_validator("fact")
+    @classmethod
+    def _known_fact(cls, fact: str | None) -> str | None:
+        if fact is not None and fact not in FACTS:
+            raise ValueError(f"unknown fact '{fact}'{suggest(fact, FACTS)}; known: {', '.join(FACTS)}")
+        return fact
+
+    @field_validator("op")
+    @classmethod
+    def _known_op(cls, op: str | None) -> str | None:
+        if op is not None and op not in OPERATORS:
+            raise ValueError(f"unknown operator '{op}'{suggest(op, OPERATORS)}; known: {', '.join(OPERATORS)}")
+        return op
+
+    @field_validator("value")
+    @classmethod
+    def _fitting_value(cls, value: Any, info: ValidationInfo) -> Any:
+        fact, op = info.data.get("fact"), info.data.get("op")
+        if fact is not None and op is not None:
+            problem = OPERATORS[op].check(fact, FACTS[fact], value)
+            if problem:
+                raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
-    def _known(self) -> Condition:
+    def _one_form(self) -> Condition:
         forms = [k for k in ("all", "any", "none", "fact") if getattr(self, k) is not None]
         if len(forms) != 1:
             found = ", ".join(forms) or "none of them"
             raise ValueError(f"a condition needs exactly one of all, any, none, fact (found {found})")
-        if self.fact is None:
-            if self.op is not None or self.value is not None:
-                raise ValueError("'op' and 'value' belong with 'fact'")
-            if not (self.all or self.any or self.none):
-                raise ValueError(f"'{forms[0]}' needs at least one condition")
-            return self
-        spec = FACTS.get(self.fact)
-        if spec is None:
-            raise ValueError(f"unknown fact '{self.fact}'{suggest(self.fact, FACTS)}; known: {', '.join(FACTS)}")
-        operator = OPERATORS.get(self.op or "")
-        if operator is None:
-            hint = suggest(self.op, OPERATORS) if self.op else ""
-            what = f"unknown operator '{self.op}'" if self.op else f"fact '{self.fact}' needs an 'op'"
-            raise ValueError(f"{what}{hint}; known: {', '.join(OPERATORS)}")
-        problem = operator.check(self.fact, spec, self.value)
-        if problem:
-            raise ValueError(problem)
+        if self.fact is not None and self.op is None:
+            raise ValueError(f"fact '{self.fact}' needs an 'op': one of {', '.join(OPERATORS)}")
+        if self.fact is None and (self.op is not None or self.value is not None):
+            raise ValueError("'op' and 'value' belong with 'fact'")
+        if self.fact is None and not (self.all or self.any or self.none):
+            raise ValueError(f"'{forms[0]}' needs at least one condition")
         return self
 
     @model_serializer(mode="wrap")
