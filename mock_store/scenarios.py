@@ -1,0 +1,225 @@
+"""Scenario files: what credit the shopper has, the store's policy, how checkout shows it, what a probe should see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+Source = Literal["refund", "gift_card", "return", "promotional", "rewards", "unknown"]
+Kind = Literal["store-digital", "store-physical", "third-party"]
+Intent = Literal["own-use", "gift", "resale"]
+Ineligible = Literal[
+    "disabled_with_reason", "aria_disabled", "css_only", "not_rendered", "removed_by_script", "message_only"
+]
+ExpectedState = Literal["absent", "selectable", "greyed_out"]
+ExpectedOutcome = Literal["can_use", "cannot_use", "against_terms", "assume_cannot_use"]
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used: the message names the file and each bad field."""
+
+
+class UnknownScenario(ScenarioError):
+    """No scenario file by that name."""
+
+
+class Strict(BaseModel):
+    """A scenario part: unknown keys are errors, values never change after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CreditLine(Strict):
+    """One credit balance on the shopper's account."""
+
+    label: str = Field(min_length=1, description="the name shown on the payment and account pages")
+    source: Source
+    amount: Decimal = Field(ge=0)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    expires: dt.date | None = None
+    terms: str = ""
+
+    def money(self) -> str:
+        """The amount as the store prints it, e.g. "$25.00"."""
+        return format_money(self.amount, self.currency)
+
+
+class Policy(Strict):
+    """Which credit sources may pay for which gift-card kinds; a source left out may pay for none."""
+
+    allowed: dict[Source, list[Kind]] = Field(default_factory=dict)
+    reason: str | None = None
+
+    def allows(self, source: Source, kinds: set[str]) -> bool:
+        """Whether this credit source may pay for every gift-card kind in the cart."""
+        return kinds <= set(self.allowed.get(source, []))
+
+
+class UI(Strict):
+    """How checkout renders credit options."""
+
+    ineligible: Ineligible = "disabled_with_reason"
+    late_ms: int = Field(default=0, ge=0, le=10_000)
+    disable_after_ms: int | None = Field(default=None, ge=0, le=10_000)
+
+    @model_validator(mode="after")
+    def _late_disable_needs_a_control(self) -> UI:
+        if self.disable_after_ms is not None and self.ineligible not in (
+            "disabled_with_reason",
+            "aria_disabled",
+            "css_only",
+        ):
+            raise ValueError("disable_after_ms needs ineligible to be disabled_with_reason, aria_disabled or css_only")
+        return self
+
+
+class ProbeHints(Strict):
+    """What the probe is told when it runs against this scenario; the store also takes `today` as its date."""
+
+    gift_card: Kind = "store-digital"
+    intent: Intent = "own-use"
+    today: dt.date
+    credit_source: Source | None = None
+    credit_expires: dt.date | None = None
+
+
+class ExpectedOption(Strict):
+    """What a correct probe reports for one credit line."""
+
+    label: str
+    option_state: ExpectedState
+    outcome: ExpectedOutcome
+    reason: str | None = None
+    balance: str | None = None
+
+
+class Expect(Strict):
+    """What a correct probe reports for the option it reports on, and for each option when there are several."""
+
+    option_state: ExpectedState
+    outcome: ExpectedOutcome
+    reason: str | None = None
+    balance: str | None = None
+    warning: str | None = None
+    options: list[ExpectedOption] = Field(default_factory=list)
+
+
+class Scenario(Strict):
+    """One store set-up, as in fixtures/scenarios/NAME.yaml."""
+
+    description: str = Field(min_length=1)
+    credit_lines: list[CreditLine] = Field(default_factory=list)
+    policy: Policy = Field(default_factory=Policy)
+    ui: UI = Field(default_factory=UI)
+    probe: ProbeHints
+    expect: Expect
+
+    @model_validator(mode="after")
+    def _options_match_lines(self) -> Scenario:
+        labels = [line.label for line in self.credit_lines]
+        if len(set(labels)) != len(labels):
+            raise ValueError("credit_lines: each label must be unique")
+        if len(self.credit_lines) > 1:
+            declared = [option.label for option in self.expect.options]
+            if declared != labels:
+                raise ValueError(
+                    f"expect.options must list every credit line in page order: expected {labels}, got {declared}"
+                )
+        elif self.expect.options and [o.label for o in self.expect.options] != labels:
+            raise ValueError("expect.options labels must be the credit lines' labels")
+        return self
+
+    def line(self, label: str) -> CreditLine:
+        """The credit line with this label."""
+        for line in self.credit_lines:
+            if line.label == label:
+                return line
+        raise KeyError(label)
+
+    def expected_options(self) -> list[ExpectedOption]:
+        """One expectation per credit line: expect.options, or the top-level expect for a single line."""
+        if self.expect.options:
+            return list(self.expect.options)
+        return [
+            ExpectedOption(
+                label=line.label,
+                option_state=self.expect.option_state,
+                outcome=self.expect.outcome,
+                reason=self.expect.reason,
+                balance=self.expect.balance,
+            )
+            for line in self.credit_lines
+        ]
+
+
+def format_money(amount: Decimal, currency: str = "USD") -> str:
+    """ "$25.00" for USD; other currencies get their symbol or their code."""
+    value = f"{amount.quantize(Decimal('0.01')):,.2f}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{value}" if symbol else f"{currency} {value}"
+
+
+def scenarios_dir() -> Path:
+    """The bundled scenarios: inside the installed package, else the repo's fixtures/scenarios."""
+    package = Path(__file__).resolve().parent
+    installed = package / "_fixtures" / "scenarios"
+    if installed.is_dir():
+        return installed
+    return package.parent / "fixtures" / "scenarios"
+
+
+def list_scenarios(directory: Path | None = None) -> list[str]:
+    """The names of the scenario files, sorted."""
+    root = directory or scenarios_dir()
+    return sorted(p.stem for p in root.glob("*.yaml") if NAME_PATTERN.match(p.stem))
+
+
+def _field_lines(error: ValidationError) -> list[str]:
+    lines = []
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key"
+        lines.append(f"  {path}: {message}")
+    return lines
+
+
+def load_scenario_file(path: Path) -> Scenario:
+    """Read and validate one scenario file; ScenarioError names the file and each bad field."""
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise ScenarioError(f"{path}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: a scenario must be a mapping of keys (description, credit_lines, ...)")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        lines = _field_lines(exc)
+        raise ScenarioError("\n".join([f"{path}: invalid scenario ({len(lines)} problem(s))", *lines])) from None
+
+
+def load_scenario(name: str, directory: Path | None = None) -> Scenario:
+    """The scenario called `name` from the scenarios directory."""
+    root = directory or scenarios_dir()
+    known = list_scenarios(root)
+    if not NAME_PATTERN.match(name) or name not in known:
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UnknownScenario(f"unknown scenario '{name}'{hint}; known scenarios: {', '.join(known) or 'none'}")
+    return load_scenario_file(root / f"{name}.yaml")

@@ -1,0 +1,67 @@
+"""Run the store under a real uvicorn server: in a background thread (tests, the probe) or in the foreground."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from mock_store.app import create_app
+
+__all__ = ["create_app", "serve", "serve_in_thread"]
+
+STARTUP_TIMEOUT = 15.0
+
+
+class _ThreadServer(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to the main thread."""
+
+    def install_signal_handlers(self) -> None:  # pragma: no cover - kept for older uvicorn
+        pass
+
+
+def _config(host: str, scenario: str | None, *, log_level: str) -> uvicorn.Config:
+    app = create_app(scenario or "default")
+    return uvicorn.Config(app, host=host, log_level=log_level, access_log=False, lifespan="off")
+
+
+@contextmanager
+def serve_in_thread(host: str = "127.0.0.1", port: int = 0, *, scenario: str | None = None) -> Iterator[str]:
+    """Serve the store on host:port (0 = a free port) in a daemon thread; yield its base URL; stop it on exit."""
+    config = _config(host, scenario, log_level="warning")
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    bound_port = sock.getsockname()[1]
+    server = _ThreadServer(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="mock-store", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError(f"the mock store failed to start on {host}:{bound_port}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the mock store did not start within {STARTUP_TIMEOUT:.0f}s")
+            time.sleep(0.01)
+        shown = f"[{host}]" if ":" in host else host
+        yield f"http://{shown}:{bound_port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, *, scenario: str | None = None) -> None:
+    """Serve the store in the foreground until interrupted."""
+    config = _config(host, scenario, log_level="info")
+    config.port = port
+    uvicorn.Server(config).run()
