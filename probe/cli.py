@@ -100,6 +100,10 @@ def check(
     mask_selector: Annotated[
         list[str] | None, typer.Option("--mask-selector", help="Extra CSS selector to mask (repeatable).")
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", metavar="FILE", help="Earlier report.json: list what changed, exit 1 on a change."),
+    ] = None,
 ) -> None:
     """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
     from probe.check import CheckRequest, exit_code, run_sync
@@ -126,6 +130,7 @@ def check(
             rules=rules,
             mask=mask,
             mask_selectors=tuple(mask_selector or ()),
+            baseline=baseline,
         )
         report, kept = run_sync(request, progress=lambda line: err.print(f"[dim]… {escape(line)}[/dim]"))
     except ProbeError as exc:
@@ -142,7 +147,42 @@ def check(
         err.print(f"probe: inconclusive: {report.observation.error or 'could not observe'}", markup=False)
     elif code == 1 and expect is not None:
         err.print(f"probe: expected {expect.value}, got {report.verdict.outcome.value}", markup=False)
+    if baseline is not None:
+        _print_changes(report.baseline_changes, f"since {baseline}", to_stderr=as_json)
+        code = 1 if code == 0 and report.baseline_changes else code
     raise typer.Exit(code)
+
+
+def _print_changes(changes: tuple[str, ...] | list[str], since: str, *, to_stderr: bool = False) -> None:
+    console = err if to_stderr else out
+    if not changes:
+        console.print(f"no change {since}", markup=False)
+        return
+    console.print(f"{len(changes)} change{'s' if len(changes) != 1 else ''} {since}:", markup=False)
+    for line in changes:
+        console.print(f"  {line}", markup=False)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="Earlier report.json or matrix.json (or its folder).")],
+    new: Annotated[Path, typer.Argument(help="Later report.json or matrix.json (or its folder).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """What changed between two reports, by observation and verdict; exit 1 on a change, 0 when the same."""
+    import json
+
+    from probe.diff import diff_paths
+
+    try:
+        changes = diff_paths(old, new)
+    except ProbeError as exc:
+        raise fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps({"changed": bool(changes), "changes": changes}, indent=2))
+    else:
+        _print_changes(changes, f"from {old} to {new}")
+    raise typer.Exit(1 if changes else 0)
 
 
 def _check_regex(value: str, option: str) -> None:
