@@ -43,9 +43,7 @@ def _as_result(case: Case) -> CheckResult:
     if isinstance(case, CheckResult):
         return case
     name, report, expected, error = case
-    return CheckResult(
-        name=name, report=report, expected=Outcome(expected) if expected else None, error=error
-    )
+    return CheckResult(name=name, report=report, expected=Outcome(expected) if expected else None, error=error)
 
 
 def _summary(result: CheckResult) -> str:

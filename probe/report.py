@@ -166,27 +166,39 @@ class _Annotated:
     width: int
     height: int
     boxes: tuple[_Box, ...]
+    overlaid: bool
 
 
-def _annotation(report: Report, folder: Path | None) -> _Annotated | None:
-    src = relative_href(report.annotated_screenshot)
-    if src is None or report.annotated_screenshot is None:
-        return None
-    size = png_size(folder / report.annotated_screenshot) if folder is not None else None
-    if size is None:
-        return _Annotated(src, 0, 0, ())
-    width, height = size
+def _boxes(options: Sequence[CreditOption], width: int, height: int) -> tuple[_Box, ...]:
     font = max(12.0, width / 70)
     boxes = []
-    for option in report.observation.credit_options:
+    for option in options:
         if option.box is None:
             continue
         x, y, w, h = option.box
+        if x < 0 or y < 0 or w <= 0 or h <= 0 or x + w > width or y + h > height:
+            continue
         tag_w = font * 0.62 * len(STATE_WORDS[option.option_state]) + 8
         tag_h = font * 1.35
         tag_y = y - tag_h if y >= tag_h else y + h
         boxes.append(_Box(x, y, w, h, option.option_state, tag_y, tag_w, tag_h, font))
-    return _Annotated(src, width, height, tuple(boxes))
+    return tuple(boxes)
+
+
+def _annotation(report: Report, folder: Path | None) -> _Annotated | None:
+    """The payment-step picture: the probe's annotated screenshot as it is, or else the last step's
+    screenshot with the detector's boxes drawn over it (when they fit)."""
+    src = relative_href(report.annotated_screenshot)
+    if src is not None:
+        return _Annotated(src, 0, 0, (), overlaid=False)
+    shot = next((s.screenshot for s in reversed(report.steps) if relative_href(s.screenshot)), None)
+    if folder is None or shot is None or report.observation.option_state == OptionState.unknown:
+        return None
+    size = png_size(folder / shot)
+    boxes = _boxes(report.observation.credit_options, *size) if size else ()
+    if not size or not boxes:
+        return None
+    return _Annotated(relative_href(shot) or "", size[0], size[1], boxes, overlaid=True)
 
 
 @dataclass(frozen=True)

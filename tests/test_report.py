@@ -77,6 +77,8 @@ def shots(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Shots:
         report_page.set_content(html)
         report_page.screenshot(path=str(folder / name))
     boxes = [report_page.locator(sel).bounding_box() for sel in ("#credit", "#promo")]
+    report_page.eval_on_selector("#credit", "e => { e.style.outline = '4px solid orange'; }")
+    report_page.screenshot(path=str(folder / "payment-annotated.png"))
     report_page.close()
     assert boxes[0] and boxes[1]
     to_tuple = lambda b: (b["x"], b["y"], b["width"], b["height"])  # noqa: E731
@@ -175,7 +177,7 @@ def make_report(shots: Shots, **changes: Any) -> Report:
             ),
             order_patterns=("**/api/order*",),
         ),
-        "annotated_screenshot": "03-payment.png",
+        "annotated_screenshot": "payment-annotated.png",
         "trace": "trace.zip",
     }
     base.update(changes)
@@ -242,11 +244,10 @@ def test_verdict_card_says_what_was_decided_and_why(shots: Shots, tmp_path: Path
     assert "Chromium 131" in run_text and "2026-11-25" in run_text and "4.2 s" in run_text
     images = all_images_loaded(report_page)
     assert len(images) == 4 and all(width > 0 for _, width in images), images
-    assert report_page.locator("#annotated-screenshot").get_attribute("src") == "03-payment.png"
-    outline = report_page.locator("#payment-step svg.overlay rect.box-greyed_out:not(.tag-bg)")
-    assert outline.count() == 1
-    assert float(outline.get_attribute("x") or 0) == shots.credit_box[0]
-    assert "Greyed out" in report_page.locator("#payment-step svg.overlay text").text_content() or ""
+    assert images[0][0] == "payment-annotated.png"
+    assert report_page.locator("#annotated-screenshot").get_attribute("src") == "payment-annotated.png"
+    assert "as the probe saw it" in report_page.locator("#annotation-note").inner_text()
+    assert report_page.locator("#payment-step svg.overlay").count() == 0
     step_text = report_page.locator("#steps").inner_text()
     assert "3. Payment selection" in step_text and "http://127.0.0.1:8123/checkout/payment" in step_text
     assert "420 ms" in step_text and "1.7 s" in step_text
@@ -386,15 +387,30 @@ def test_several_credit_options_each_get_a_verdict_and_an_outline(
             verdict=Verdict(outcome=Outcome.against_terms, deciding_rule="R-promo"),
         ),
     )
-    folder = write(base.model_copy(update={"observation": observation, "verdicts": verdicts}), shots, tmp_path)
+    report = base.model_copy(update={"observation": observation, "verdicts": verdicts, "annotated_screenshot": None})
+    folder = write(report, shots, tmp_path)
     open_report(report_page, folder / "report.html")
     rows = report_page.locator("#options tbody tr")
     assert rows.count() == 2
     assert "Against the terms" in rows.nth(1).inner_text() and "R-promo" in rows.nth(1).inner_text()
     assert "the one judged above" in rows.nth(0).inner_text()
     assert report_page.locator("#option-verdicts tbody tr").count() == 2
-    assert report_page.locator("svg.overlay rect.box-selectable:not(.tag-bg)").count() == 1
-    assert report_page.locator("svg.overlay rect.box-greyed_out:not(.tag-bg)").count() == 1
+    # Without the probe's annotated picture, the last step's screenshot gets outlines from the detector's boxes.
+    assert report_page.locator("#annotated-screenshot").get_attribute("src") == "03-payment.png"
+    assert "outlined where the probe found it" in report_page.locator("#annotation-note").inner_text()
+    selectable = report_page.locator("svg.overlay rect.box-selectable:not(.tag-bg)")
+    greyed = report_page.locator("svg.overlay rect.box-greyed_out:not(.tag-bg)")
+    assert selectable.count() == 1 and greyed.count() == 1
+    assert float(greyed.get_attribute("x") or 0) == shots.credit_box[0]
+    assert float(selectable.get_attribute("y") or 0) == shots.promo_box[1]
+    labels = report_page.locator("svg.overlay text").all_text_contents()
+    assert sorted(labels) == ["Greyed out", "Selectable"]
+    # The outline sits over the option on screen, not somewhere else on the picture.
+    outline_box = greyed.bounding_box()
+    image_box = report_page.locator("#annotated-screenshot").bounding_box()
+    assert outline_box and image_box
+    scale = image_box["width"] / 800
+    assert abs(outline_box["x"] - (image_box["x"] + shots.credit_box[0] * scale)) < 4
     assert "Evidence for “Promotional balance”" in report_page.locator("#evidence").inner_text()
 
 
