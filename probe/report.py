@@ -265,6 +265,7 @@ def _write_text(path: Path, text: str) -> None:
 
 def write_report(report: Report, folder: Path) -> None:
     """Write folder/report.json and folder/report.html beside the screenshots already there."""
+    folder.mkdir(parents=True, exist_ok=True)
     _write_text(folder / "report.json", report.model_dump_json(indent=2))
     _write_text(folder / "report.html", render_html(report, folder))
 
@@ -301,6 +302,34 @@ class MatrixFile(BaseModel):
 
     schema_version: int = 1
     rows: tuple[MatrixRow, ...]
+
+
+def matrix_row(
+    report: Report,
+    *,
+    name: str,
+    report_dir: str,
+    credit_source: CreditSource,
+    expected: Outcome | None = None,
+    error: str | None = None,
+) -> MatrixRow:
+    """The matrix row for one check's report; `report_dir` is its folder relative to the matrix folder."""
+    shot = report.annotated_screenshot or next((s.screenshot for s in reversed(report.steps) if s.screenshot), None)
+    outcome = report.verdict.outcome
+    return MatrixRow(
+        name=name,
+        target=report.run.target,
+        scenario=report.run.scenario,
+        credit_source=credit_source,
+        gift_card=report.run.gift_card,
+        intent=report.run.intent,
+        outcome=outcome,
+        expected=expected,
+        matched=expected is None or expected == outcome,
+        report_dir=report_dir,
+        thumbnail=f"{report_dir.rstrip('/')}/{shot}" if shot else None,
+        error=error or report.observation.error,
+    )
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from probe.models import (
     Step,
     Verdict,
 )
-from probe.report import MatrixRow, read_matrix, read_report, render_html, write_matrix, write_report
+from probe.report import MatrixRow, matrix_row, read_matrix, read_report, render_html, write_matrix, write_report
 
 pytestmark = pytest.mark.browser
 
@@ -434,6 +434,11 @@ def test_matrix_page_shows_every_check_and_links_resolve(shots: Shots, tmp_path:
         name = f"{index:02d}-{source.value}"
         report = make_report(shots, verdict=Verdict(outcome=outcome))
         write(report, shots, matrix / "checks", name)
+        if index == 0:
+            rows.append(
+                matrix_row(report, name=name, report_dir=f"checks/{name}", credit_source=source, expected=expected)
+            )
+            continue
         rows.append(
             MatrixRow(
                 name=name,
@@ -452,6 +457,7 @@ def test_matrix_page_shows_every_check_and_links_resolve(shots: Shots, tmp_path:
         )
     write_matrix(rows, matrix)
     assert read_matrix(matrix) == rows
+    assert rows[0].thumbnail == "checks/00-refund/payment-annotated.png" and rows[0].matched
     open_report(report_page, matrix / "matrix.html")
     assert report_page.locator("tr.matrix-row").count() == 3
     assert report_page.locator("tr.matrix-row.conflict").count() == 1
