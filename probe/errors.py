@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -41,31 +41,41 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
     """The field names valid at `loc` (best effort, for 'did you mean' hints)."""
-    current: Any = model
+    candidates: list[type[BaseModel]] = [model]
     for part in loc[:-1]:
-        if isinstance(part, int) or current is None:
+        if isinstance(part, int):
             continue
-        fields = getattr(current, "model_fields", None)
-        if fields is None:
+        with_field = [c for c in candidates if part in c.model_fields]
+        if with_field:
+            candidates = _models_in(with_field[0].model_fields[part].annotation)
+            continue
+        # A discriminated-union tag (e.g. `click` in actions.0.click.locator): the member it names.
+        tagged = [c for c in candidates if part in _literal_values(c)]
+        if not tagged:
             return []
-        field = fields.get(part)
-        if field is None:
-            # A discriminated-union tag or similar: give up quietly.
-            return []
-        current = _model_in(field.annotation)
-    fields = getattr(current, "model_fields", None)
-    return [f.alias or name for name, f in fields.items()] if fields else []
+        candidates = tagged[:1]
+    if len(candidates) != 1:
+        return []
+    return [f.alias or name for name, f in candidates[0].model_fields.items()]
 
 
-def _model_in(annotation: Any) -> Any:
-    """The first BaseModel class found inside a type annotation."""
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The BaseModel classes found inside a type annotation (all members of a union)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
+        return [annotation]
+    found: list[type[BaseModel]] = []
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+        found += _models_in(arg)
+    return found
+
+
+def _literal_values(model: type[BaseModel]) -> set[Any]:
+    """Values of the model's Literal-typed fields (the tags a discriminated union uses)."""
+    values: set[Any] = set()
+    for field in model.model_fields.values():
+        if get_origin(field.annotation) is Literal:
+            values.update(get_args(field.annotation))
+    return values
 
 
 def validation_lines(error: ValidationError, model: type[BaseModel]) -> list[str]:
