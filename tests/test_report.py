@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright
 
 from probe.browser import LAUNCH_ARGS, find_browser
 from probe.models import (
@@ -56,11 +56,15 @@ class Shots:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
-        yield launched
-        launched.close()
+def chromium(playwright: Playwright) -> Iterator[Browser]:
+    """Our own Chromium for this module, launched like probe launches it.
+
+    Only pytest-playwright's driver handle is borrowed: a second sync_playwright() cannot start while its session
+    driver runs, so starting our own would fail whenever a browser test ran earlier in the session.
+    """
+    launched = playwright.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
+    yield launched
+    launched.close()
 
 
 @pytest.fixture(scope="module")
