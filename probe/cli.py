@@ -53,6 +53,18 @@ RulesOpt = Annotated[
     typer.Option("--rules", help="Your own decision table (YAML).", dir_okay=False),
 ]
 
+CdpOpt = Annotated[
+    str | None,
+    typer.Option("--cdp-endpoint", metavar="URL", help="Use a running Chromium's DevTools endpoint (no launch)."),
+]
+WsOpt = Annotated[
+    str | None,
+    typer.Option("--ws-endpoint", metavar="URL", help="Use a running Playwright browser server (no launch)."),
+]
+JunitOpt = Annotated[
+    Path | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML there.", dir_okay=False)
+]
+
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
     """A YYYY-MM-DD option value, or a clear error."""
@@ -104,6 +116,9 @@ def check(
         Path | None,
         typer.Option("--baseline", metavar="FILE", help="Earlier report.json: list what changed, exit 1 on a change."),
     ] = None,
+    cdp_endpoint: CdpOpt = None,
+    ws_endpoint: WsOpt = None,
+    junit: JunitOpt = None,
 ) -> None:
     """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
     from probe.check import CheckRequest, exit_code, run_sync
@@ -131,6 +146,8 @@ def check(
             mask=mask,
             mask_selectors=tuple(mask_selector or ()),
             baseline=baseline,
+            cdp_endpoint=cdp_endpoint,
+            ws_endpoint=ws_endpoint,
         )
         report, kept = run_sync(request, progress=lambda line: err.print(f"[dim]… {escape(line)}[/dim]"))
     except ProbeError as exc:
@@ -150,6 +167,11 @@ def check(
     if baseline is not None:
         _print_changes(report.baseline_changes, f"since {baseline}", to_stderr=as_json)
         code = 1 if code == 0 and report.baseline_changes else code
+    if junit is not None:
+        from probe.junit import CheckResult, write_junit
+
+        name = url or f"scenario {scenario or 'default'}"
+        write_junit(junit, [CheckResult(name=name, report=report, expected=expect, report_path=str(out))])
     raise typer.Exit(code)
 
 
@@ -333,6 +355,63 @@ def doctor(
     out.print(f"browser: {choice.path}", markup=False)
     out.print(f"version: {choice.version()}", markup=False)
     out.print(f"source:  {choice.source} ({choice.why})", markup=False)
+
+
+@app.command()
+def matrix(
+    file: Annotated[Path, typer.Argument(help="Matrix file (YAML).", dir_okay=False)],
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Checks run at once (default: one per core).")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Matrix folder: matrix.html and one report per check.")] = Path(
+        "probe-matrix"
+    ),
+    as_json: JsonOpt = False,
+    junit: JunitOpt = None,
+    browser_path: Annotated[str | None, typer.Option("--browser-path", help="Chromium binary to use.")] = None,
+) -> None:
+    """Run many checks at once (targets × credit sources × gift cards × intents); exit 3 > 1 > 0 as for check."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from probe.matrix import Cell, CellResult, junit_cases, load_matrix, run_matrix_sync
+
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    )
+    task = bar.add_task("checks", total=None)
+
+    def started(cells: list[Cell]) -> None:
+        bar.update(task, total=len(cells))
+
+    def done(result: CellResult) -> None:
+        expected = result.cell.expected
+        shown = result.outcome.value + (f" (expected {expected.value})" if expected and result.code == 1 else "")
+        bar.console.print(f"{result.cell.name}: {shown}", markup=False)
+        bar.advance(task)
+
+    try:
+        spec = load_matrix(file)
+        with bar:
+            result = run_matrix_sync(
+                spec, out_dir, workers=workers, browser_path=browser_path, on_start=started, on_done=done
+            )
+    except ProbeError as exc:
+        raise fail(exc) from None
+    if as_json:
+        typer.echo((out_dir / "matrix.json").read_text(encoding="utf-8").rstrip())
+    else:
+        for row in result.rows:
+            mark = "ok  " if row.matched else "FAIL"
+            expected = f" (expected {row.expected.value})" if row.expected and not row.matched else ""
+            out.print(f"{mark} {row.name}: {row.outcome.value}{expected}", markup=False)
+    if junit is not None:
+        from probe.junit import write_junit
+
+        write_junit(junit, junit_cases(result), suite_name=spec.name)
+    if result.kept is not None:
+        err.print(f"previous matrix kept at {result.kept}", markup=False)
+    err.print(f"matrix: {(out_dir / 'matrix.html').resolve().as_uri()}", markup=False)
+    raise typer.Exit(result.exit_code)
 
 
 def main() -> None:
