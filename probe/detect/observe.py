@@ -1,0 +1,267 @@
+"""Observe a payment page as it is: settle, find every credit option, classify each, read reason and balance."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import ElementHandle, Frame, Page
+from playwright.async_api import Error as PlaywrightError
+
+from probe.detect.settle import settle
+from probe.detect.signals import classify, gather
+from probe.detect.trial import run_trial
+from probe.detect.vocabulary import (
+    APPLIED_TEXT,
+    DECOY_PATTERNS,
+    FORBIDDEN_CLICK,
+    NO_METHODS_TEXT,
+    REASON_WORDS,
+    credit_patterns,
+    source_hint,
+)
+from probe.errors import InputError
+from probe.models import CreditOption, Evidence, Observation, OptionState
+
+SCAN_JS = (Path(__file__).with_name("scan.js")).read_text(encoding="utf-8")
+_REASON = re.compile(REASON_WORDS, re.IGNORECASE)
+_MONEY_ONLY = re.compile(r"^[^a-z]*$|^(available|balance|you have|your balance)\b", re.IGNORECASE)
+_ERROR_PAGE = re.compile(
+    r"^(404|500|502|503)\b|\bnot found\b|server error|bad gateway|service unavailable|access denied|"
+    r"something went wrong|this site can.t be reached",
+    re.IGNORECASE,
+)
+OFFSET_JS = """(el) => { const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+  return [r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft),
+          r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop)]; }"""
+
+
+@dataclass
+class Found:
+    """One scanned credit option with the handles a trial needs."""
+
+    frame: Frame
+    item: dict[str, Any]
+    control: ElementHandle
+    target: ElementHandle
+    select: ElementHandle | None
+    boxed: ElementHandle
+    evidence: list[Evidence] = field(default_factory=list)
+    message: str | None = None
+
+
+@dataclass
+class FrameScan:
+    frame: Frame
+    data: dict[str, Any]
+    found: list[Found]
+    offset: tuple[float, float]
+
+
+async def _frame_offset(frame: Frame) -> tuple[float, float]:
+    """Where the frame's content starts, in the main frame's viewport."""
+    x = y = 0.0
+    child = frame
+    while child.parent_frame is not None:
+        try:
+            owner = await child.frame_element()
+            dx, dy = await owner.evaluate(OFFSET_JS)
+        except PlaywrightError:
+            break
+        x, y = x + dx, y + dy
+        child = child.parent_frame
+    return x, y
+
+
+async def _scan(frame: Frame, opts: dict[str, Any]) -> FrameScan | None:
+    try:
+        handle = await frame.evaluate_handle(SCAN_JS, opts)
+        data = await (await handle.get_property("data")).json_value()
+        rows = await (await handle.get_property("elements")).get_properties()
+        found: list[Found] = []
+        for index in range(len(data["items"])):
+            parts = list((await rows[str(index)].get_properties()).values())
+            els = [p.as_element() for p in parts]
+            control, target, select, boxed = els[0], els[1], els[2], els[3]
+            assert control is not None and target is not None and boxed is not None
+            found.append(Found(frame, data["items"][index], control, target, select, boxed))
+    except PlaywrightError:
+        return None
+    return FrameScan(frame, data, found, await _frame_offset(frame))
+
+
+def _pick_reason(f: Found, state: OptionState) -> str | None:
+    item = f.item
+    if f.message:
+        return f.message
+    explicit = [t for t in (item["described"], item["title"]) if t]
+    for text in explicit:
+        if state is not OptionState.selectable or _REASON.search(text):
+            return str(text)
+    helpers = [h for h in item["helpers"] if h]
+    for text in helpers:
+        if _REASON.search(text):
+            return str(text)
+    if state is OptionState.greyed_out:
+        return next((str(h) for h in helpers if not _MONEY_ONLY.search(h)), None)
+    return None
+
+
+async def _box(f: Found, scroll: tuple[float, float]) -> tuple[float, float, float, float] | None:
+    try:
+        box = await f.boxed.bounding_box()
+    except PlaywrightError:
+        return None
+    if box is None:
+        return None
+    return (box["x"] + scroll[0], box["y"] + scroll[1], box["width"], box["height"])
+
+
+def _unknown(page: Page, error: str, evidence: list[Evidence]) -> Observation:
+    return Observation(option_state=OptionState.unknown, error=error, evidence=tuple(evidence), page_url=page.url)
+
+
+async def observe(page: Page, *, option_label: str | None = None, timeout_s: float = 10.0) -> Observation:
+    """Observe the page as it is (no navigation) and describe each credit option on it."""
+    if option_label:
+        try:
+            re.compile(option_label)
+        except re.error as exc:
+            raise InputError(f"--option-label {option_label!r}: not a valid regular expression ({exc})") from exc
+    credit = credit_patterns(option_label)
+    start = time.monotonic()
+    if page.url.startswith("chrome-error://"):
+        return _unknown(page, "the browser shows an error page: the payment page did not load", [])
+    settled = await settle(page, timeout_s=timeout_s, credit=credit)
+    evidence: list[Evidence] = []
+    if settled.saw_busy:
+        evidence.append(Evidence(signal="settle", value="waited out: " + "; ".join(settled.saw_busy)))
+    if not settled.ok:
+        return _unknown(page, f"the page did not settle within {timeout_s:g} s ({settled.why})", evidence)
+    evidence.append(Evidence(signal="settle", value=f"settled after {settled.waited_s:.2f} s", weight=0))
+    opts = {
+        "credit": credit, "decoy": list(DECOY_PATTERNS), "reason": REASON_WORDS, "applied": APPLIED_TEXT,
+        "noMethods": NO_METHODS_TEXT, "forbidden": FORBIDDEN_CLICK,
+    }
+    scans = [s for s in [await _scan(frame, opts) for frame in page.frames] if s is not None]
+    if not scans:
+        return _unknown(page, "the page could not be read", evidence)
+    main = scans[0].data
+    found = [f for s in scans for f in s.found]
+    if not found and _ERROR_PAGE.search(f"{main['title']} | {main['heading']}"):
+        return _unknown(page, f"the page looks like an error page: {main['heading'] or main['title']!r}", evidence)
+    shown_names = {f.item["name"].lower() for f in found if not f.item["invisible"]}
+    found = [f for f in found if not (f.item["invisible"] and f.item["name"].lower() in shown_names)]
+    for f in found:
+        f.evidence = gather(f.item)
+        if time.monotonic() - start < timeout_s + 5:
+            trial = await run_trial(page, f.frame, f.item, f.control, f.target, f.select, credit)
+            f.evidence.extend(trial.evidence)
+            f.message = trial.message
+    scroll = (float(main["scroll"][0]), float(main["scroll"][1]))
+    options: list[CreditOption] = []
+    conflicts: list[str] = []
+    for f in found:
+        state, said = classify(f.evidence)
+        conflicts.extend(f"{f.item['name']}: {c}" for c in said)
+        options.append(
+            CreditOption(
+                label=f.item["name"],
+                option_state=state,
+                reason_text=_pick_reason(f, state),
+                balance_text=f.item["balance"],
+                source_hint=source_hint(f"{f.item['name']} {f.item['tile_text']}"),
+                evidence=tuple(f.evidence),
+                box=await _box(f, scroll),
+            )
+        )
+    options = _with_store_applied(options, scans, scroll)
+    visible = [o for o in options if o.option_state is not OptionState.absent]
+    for hidden in (o for o in options if o.option_state is OptionState.absent):
+        why = next((ev.value for ev in hidden.evidence if ev.points_to is OptionState.absent), "not shown")
+        points = None if visible else OptionState.absent
+        evidence.append(Evidence(signal="hidden_markup", value=f"{hidden.label!r} exists in the markup but is {why}",
+                                 points_to=points))
+    options = visible
+    evidence.extend(_page_evidence(scans, has_options=bool(visible)))
+    return _summarise(page, options, evidence, conflicts, scans)
+
+
+def _with_store_applied(
+    options: list[CreditOption], scans: list[FrameScan], scroll: tuple[float, float]
+) -> list[CreditOption]:
+    """Add credit the store applied by itself (a totals line, 'covered by store credit') as selectable."""
+    applied = [(s, t) for s in scans for t in s.data["texts"] if t["kind"] == "applied"]
+    if not applied:
+        return options
+    shown = [i for i, o in enumerate(options) if o.option_state is not OptionState.absent]
+    for scan, text in applied:
+        ev = Evidence(signal="applied_by_store", value=text["text"], points_to=OptionState.selectable, weight=6)
+        if shown:
+            i = shown[0]
+            o = options[i]
+            if o.option_state is OptionState.selectable:
+                options[i] = o.model_copy(update={"evidence": (*o.evidence, ev)})
+            continue
+        box = None
+        if text.get("box"):
+            x, y, w, h = text["box"]
+            box = (x + scan.offset[0] + scroll[0], y + scan.offset[1] + scroll[1], w, h)
+        label = re.sub(r"[-\u2212\u2013]?\s?[$€£¥]\s?[\d.,]+", "", text["text"]).strip(" :") or text["text"]
+        options.append(
+            CreditOption(
+                label=label, option_state=OptionState.selectable, balance_text=text.get("balance"),
+                source_hint=source_hint(text["text"]), evidence=(ev,), box=box,
+            )
+        )
+        shown = [len(options) - 1]
+    return options
+
+
+def _page_evidence(scans: list[FrameScan], *, has_options: bool) -> list[Evidence]:
+    out: list[Evidence] = []
+    absent = None if has_options else OptionState.absent
+    for s in scans:
+        d = s.data
+        for t in d["texts"]:
+            if t["kind"] == "no_methods":
+                out.append(Evidence(signal="no_payment_methods", value=t["text"], points_to=absent))
+            elif t["kind"] == "header_balance":
+                out.append(Evidence(signal="balance_not_offered", value=f"{t['text']} (shown in the page header, "
+                                    "not offered as a way to pay)", points_to=absent))
+            elif t["kind"] in ("notice", "balance_mention", "mention") and not has_options:
+                out.append(Evidence(signal=f"credit_{t['kind']}", value=f"{t['text']} (text only, no control "
+                                    "to choose)", points_to=absent))
+        for box in d["code_boxes"]:
+            if not has_options:
+                out.append(Evidence(signal="redeem_box_only", value=f"a box to redeem a code: {box!r}",
+                                    points_to=absent))
+        for decoy in d["decoys"]:
+            out.append(Evidence(signal="not_credit", value=f"ignored {decoy}", weight=0))
+    return out
+
+
+def _summarise(
+    page: Page, options: list[CreditOption], evidence: list[Evidence], conflicts: list[str], scans: list[FrameScan]
+) -> Observation:
+    if not options:
+        if not any(ev.points_to is OptionState.absent for ev in evidence):
+            evidence.append(Evidence(signal="no_credit_option", value="no control on the page is named like "
+                                     "store credit", points_to=OptionState.absent))
+        notice = next((t["text"] for s in scans for t in s.data["texts"] if t["kind"] == "notice"), None)
+        return Observation(option_state=OptionState.absent, reason_text=notice, evidence=tuple(evidence),
+                           conflicts=tuple(conflicts), page_url=page.url)
+    first = options[0]
+    return Observation(
+        option_state=first.option_state,
+        option_label=first.label,
+        reason_text=first.reason_text,
+        balance_text=first.balance_text,
+        evidence=(*evidence, *first.evidence),
+        credit_options=tuple(options),
+        conflicts=tuple(conflicts),
+        page_url=page.url,
+    )

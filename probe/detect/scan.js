@@ -1,0 +1,326 @@
+// One pass over a frame's document (open shadow roots included): the credit options and what they look like.
+(opts) => {
+  const rx = (p) => new RegExp(p, "i");
+  const credit = opts.credit.map(rx);
+  const decoy = opts.decoy.map(rx);
+  const reasonRe = rx(opts.reason);
+  const appliedRe = rx(opts.applied);
+  const noMethodsRe = rx(opts.noMethods);
+  const forbidRe = rx(opts.forbidden);
+  const moneyRe =
+    /([-\u2212\u2013]\s?)?((?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr))/i;
+  const pointsRe = /()(\d[\d,]*\s+(?:reward\s+)?points)/i;
+  const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
+  const isCredit = (t) => credit.some((r) => r.test(t));
+  const isDecoy = (t) => decoy.some((r) => r.test(t));
+  const up = (el) => el.parentElement || (el.parentNode && el.parentNode.host) || null;
+  const contains = (a, b) => {
+    for (let x = b; x; x = up(x)) if (x === a) return true;
+    return false;
+  };
+  const desc = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += "#" + el.id;
+    const cls = typeof el.className === "string" ? el.className.trim().split(/\s+/).slice(0, 2) : [];
+    if (cls.length && cls[0]) s += "." + cls.join(".");
+    return s;
+  };
+  const rootOf = (el) => el.getRootNode();
+  const byId = (el, id) => {
+    const root = rootOf(el);
+    return (root.getElementById ? root.getElementById(id) : null) || document.getElementById(id);
+  };
+  const textOf = (el) => norm(el.innerText !== undefined && el.isConnected ? el.innerText || el.textContent : el.textContent);
+
+  const all = [];
+  const walk = (root) => {
+    for (const el of root.querySelectorAll("*")) {
+      all.push(el);
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  walk(document);
+
+  const CHOICE_ROLES = /^(radio|option|switch|checkbox|menuitemradio|menuitemcheckbox|button|link|tab)$/;
+  const kindOf = (el) => {
+    const tag = el.tagName;
+    const role = (el.getAttribute("role") || "").toLowerCase();
+    if (tag === "INPUT") {
+      const t = (el.type || "").toLowerCase();
+      if (t === "radio" || t === "checkbox") return role === "switch" ? "switch" : t;
+      if (t === "submit" || t === "button") return "button";
+      return null;
+    }
+    if (tag === "OPTION") return "option";
+    if (role === "switch") return "switch";
+    if (role === "radio" || role === "menuitemradio") return "aria-radio";
+    if (role === "checkbox" || role === "menuitemcheckbox") return "aria-checkbox";
+    if (role === "option" || role === "tab") return "aria-option";
+    if (el.hasAttribute("aria-pressed")) return "toggle";
+    if (tag === "BUTTON" || role === "button") return "button";
+    if (tag === "A" && el.hasAttribute("href")) return "link";
+    return null;
+  };
+  const controls = [];
+  for (const el of all) {
+    const k = kindOf(el);
+    if (k) controls.push([el, k]);
+  }
+  const choiceEls = controls.map(([el]) => (el.tagName === "OPTION" ? el.closest("select") : el)).filter(Boolean);
+
+  const labelsOf = (el) => {
+    const out = [];
+    const lb = el.getAttribute("aria-labelledby");
+    if (lb) for (const id of lb.split(/\s+/)) { const t = byId(el, id); if (t) out.push(t); }
+    if (el.labels) for (const l of el.labels) if (!out.includes(l)) out.push(l);
+    const wrap = el.closest("label");
+    if (wrap && !out.includes(wrap)) out.push(wrap);
+    return out;
+  };
+  const nameOf = (el, kind, labels) => {
+    const lb = el.getAttribute("aria-labelledby");
+    if (lb) {
+      const parts = lb.split(/\s+/).map((id) => byId(el, id)).filter(Boolean).map((t) => norm(t.textContent));
+      if (parts.join("")) return parts.join(" ");
+    }
+    if (el.getAttribute("aria-label")) return norm(el.getAttribute("aria-label"));
+    if (labels.length) return norm(labels.map((l) => textOf(l)).join(" "));
+    if (kind === "option") return norm(el.label || el.textContent);
+    if (el.tagName !== "INPUT") return norm(el.textContent);
+    return norm(el.value || el.title || "");
+  };
+  const tileOf = (el, labels) => {
+    const own = [el, ...labels];
+    let tile = null;
+    for (let a = up(el), depth = 0; a && a !== document.body && a !== document.documentElement && depth < 6; a = up(a), depth++) {
+      if (choiceEls.some((c) => !own.includes(c) && c !== el && !contains(el, c) && contains(a, c))) break;
+      if (norm(a.textContent).length > 400) break;
+      tile = a;
+    }
+    return tile;
+  };
+  const visibleWhy = (el) => {
+    if (!el.isConnected) return "removed from the page";
+    for (let a = el; a; a = up(a)) {
+      if (a.tagName === "TEMPLATE") return "inside a <template>";
+      if (a.hasAttribute && a.hasAttribute("hidden") && getComputedStyle(a).display === "none")
+        return `hidden attribute on ${desc(a)}`;
+    }
+    for (let a = el; a; a = up(a)) {
+      if (getComputedStyle(a).display === "none") return `display:none on ${desc(a)}`;
+    }
+    const cs = getComputedStyle(el);
+    if (cs.visibility === "hidden" || cs.visibility === "collapse") return "visibility:hidden";
+    if (cs.contentVisibility === "hidden" || !el.checkVisibility({ visibilityProperty: true })) return "not rendered";
+    const r = el.getBoundingClientRect();
+    if (r.width < 2 || r.height < 2) return `zero size (${Math.round(r.width)}x${Math.round(r.height)})`;
+    return null;
+  };
+  const visuallyHidden = (el) => {
+    const cs = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    return (
+      parseFloat(cs.opacity) < 0.05 ||
+      r.width <= 2 || r.height <= 2 ||
+      /rect\(\s*0/.test(cs.clip) || /inset\(\s*50%/.test(cs.clipPath) || cs.display === "none"
+    );
+  };
+  const effectiveOpacity = (el) => {
+    let o = 1;
+    for (let a = el; a; a = up(a)) o *= parseFloat(getComputedStyle(a).opacity || "1");
+    return o;
+  };
+  const filterGrey = (el) => {
+    for (let a = el; a; a = up(a)) {
+      const f = getComputedStyle(a).filter || "";
+      const m = f.match(/grayscale\(([\d.]+)\)/) || f.match(/saturate\((0(?:\.[0-3]\d*)?)\)/);
+      if (m && (f.includes("grayscale") ? parseFloat(m[1]) >= 0.5 : true)) return `${f} on ${desc(a)}`;
+    }
+    return null;
+  };
+  const ancestorWith = (el, test) => {
+    for (let a = el; a; a = up(a)) if (test(a)) return a;
+    return null;
+  };
+  const checkedOf = (el, kind) => {
+    if (kind === "radio" || kind === "checkbox" || (kind === "switch" && el.tagName === "INPUT")) return el.checked;
+    if (kind === "option") return el.selected;
+    return ["aria-checked", "aria-selected", "aria-pressed"].some((a) => el.getAttribute(a) === "true");
+  };
+  const moneyIn = (t) => {
+    const m = (t || "").match(moneyRe) || (t || "").match(pointsRe);
+    return m ? norm(m[2]) : null;
+  };
+  const rectOf = (els) => {
+    let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    for (const e of els) {
+      const r = e.getBoundingClientRect();
+      if (r.width < 1 || r.height < 1) continue;
+      x1 = Math.min(x1, r.left); y1 = Math.min(y1, r.top); x2 = Math.max(x2, r.right); y2 = Math.max(y2, r.bottom);
+    }
+    return x1 === Infinity ? null : [x1, y1, x2 - x1, y2 - y1];
+  };
+
+  const items = [];
+  const elements = [];
+  const decoys = [];
+  for (const [el, kind] of controls) {
+    const labels = labelsOf(el);
+    let name = nameOf(el, kind, labels);
+    const select = kind === "option" ? el.closest("select") : null;
+    const anchor = select || el;
+    const tile = tileOf(anchor, labels);
+    const tileText = tile ? textOf(tile) : "";
+    let matchedBy = "name";
+    if (!isCredit(name)) {
+      const generic = name.length < 30 && !/\b(card|paypal|cash on|bank|invoice|klarna|apple|google)\b/i.test(name);
+      if (generic && tileText.length < 250 && isCredit(tileText) && kind !== "link") matchedBy = "tile";
+      else continue;
+    }
+    const hay = matchedBy === "tile" ? tileText : name;
+    if (isDecoy(name) || (matchedBy === "tile" && isDecoy(tileText))) {
+      decoys.push(`${kind} "${name.slice(0, 60)}"`);
+      continue;
+    }
+    if (forbidRe.test(name)) continue;
+    const form = el.form || el.closest("form");
+    const submitLike =
+      (el.tagName === "BUTTON" && (el.getAttribute("type") || "submit").toLowerCase() === "submit" && !!form) ||
+      (el.tagName === "INPUT" && el.type === "submit");
+    const hrefRaw = el.tagName === "A" ? el.getAttribute("href") || "" : "";
+    const safeLink = !hrefRaw || hrefRaw.startsWith("#") || hrefRaw.startsWith("javascript:");
+    const hidden = kind !== "option" && visuallyHidden(el);
+    const visibleLabels = labels.filter((l) => visibleWhy(l) === null);
+    const visual = select || (hidden ? visibleLabels[0] || tile || el : el);
+    let why = visibleWhy(visual);
+    if (!why && kind === "option" && (el.hidden || getComputedStyle(el).display === "none")) why = "option hidden in its list";
+    if (!why && hidden && visual === el) why = "the control is visually hidden and has no visible label or tile";
+    const describedIds = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    const described = norm(describedIds.map((id) => byId(el, id)).filter(Boolean).map((d) => d.textContent).join(" "));
+    const titled = ancestorWith(el, (a) => a === tile ? false : !!(a.getAttribute && (a.getAttribute("title") || a.getAttribute("data-tooltip") || a.getAttribute("data-tip") || a.getAttribute("data-bs-original-title"))));
+    const titleFrom = [el, ...labels, ...(tile ? [tile] : []), ...(titled ? [titled] : [])];
+    let title = "";
+    for (const t of titleFrom) {
+      const v = t.getAttribute && (t.getAttribute("title") || t.getAttribute("data-tooltip") || t.getAttribute("data-tip") || t.getAttribute("data-bs-original-title"));
+      if (v) { title = norm(v); break; }
+    }
+    const tipEl = tile && tile.querySelector('[role="tooltip"], .tooltip, .tooltiptext, .tooltip-text');
+    const tooltip = tipEl ? norm(tipEl.textContent) : "";
+    const helpers = [];
+    const nameNorm = norm(labels.map((l) => l.textContent).join(" ")) || name;
+    if (tile) {
+      for (const leaf of tile.querySelectorAll("small, p, span, div, em, i, .description, .note, .help, .hint")) {
+        if (leaf.children.length > 2 || labels.some((l) => contains(l, leaf) || contains(leaf, l)) || contains(leaf, el) || leaf === tipEl || (tipEl && contains(tipEl, leaf))) continue;
+        const t = textOf(leaf);
+        if (t && t.length < 220 && !helpers.includes(t) && t !== nameNorm && !nameNorm.includes(t) && visibleWhy(leaf) === null) helpers.push(t);
+      }
+    }
+    const after = [];
+    for (let s = (tile || visual).nextElementSibling, n = 0; s && n < 2; s = s.nextElementSibling, n++) {
+      if (choiceEls.some((c) => contains(s, c))) break;
+      const t = textOf(s);
+      if (t && t.length < 220 && visibleWhy(s) === null) after.push(t);
+    }
+    const fieldset = el.closest("fieldset[disabled]");
+    let fieldsetDisabled = null;
+    if (fieldset) {
+      const legend = fieldset.querySelector(":scope > legend");
+      const inLegend = legend && contains(legend, el);
+      if (!inLegend && (el.matches(":disabled") || !/^(INPUT|SELECT|BUTTON|OPTION|TEXTAREA)$/.test(el.tagName)))
+        fieldsetDisabled = desc(fieldset);
+    }
+    const ariaDis = ancestorWith(el, (a) => a.getAttribute && a.getAttribute("aria-disabled") === "true");
+    const inert = ancestorWith(el, (a) => a.inert || (a.hasAttribute && a.hasAttribute("inert")));
+    const cls = ancestorWith(visual, (a) => a === tile || a === visual || a === el ? /(^|[\s_-])(disabled|is-disabled|unavailable|inactive)(\s|$)/i.test(typeof a.className === "string" ? a.className : "") : false);
+    const vcs = getComputedStyle(visual);
+    const ccs = getComputedStyle(el);
+    const boxEls = tile ? [tile] : [visual, ...visibleLabels, ...(hidden ? [] : [el])];
+    elements.push([el, select || (hidden ? visual : el), select, tile || visual]);
+    items.push({
+      index: items.length,
+      kind,
+      tag: el.tagName.toLowerCase(),
+      name: name.slice(0, 200),
+      matched_by: matchedBy,
+      match_text: hay.slice(0, 300),
+      tile_text: tileText.slice(0, 300),
+      checked: !!checkedOf(el, kind),
+      invisible: why,
+      native_disabled: el.hasAttribute("disabled") && el.matches(":disabled") ? true : false,
+      fieldset_disabled: fieldsetDisabled,
+      aria_disabled: ariaDis ? (ariaDis === el ? "on the control" : `on ${desc(ariaDis)}${ariaDis.getAttribute("role") ? " role=" + ariaDis.getAttribute("role") : ""}`) : null,
+      inert: inert ? desc(inert) : null,
+      option_disabled: kind === "option" ? el.disabled || !!el.closest("optgroup[disabled]") : false,
+      select_disabled: select ? select.disabled : false,
+      opacity: Math.round(effectiveOpacity(visual) * 100) / 100,
+      pointer_events: vcs.pointerEvents === "none" || ccs.pointerEvents === "none",
+      grayscale: filterGrey(visual),
+      cursor: vcs.cursor === "not-allowed" || ccs.cursor === "not-allowed" ? "not-allowed" : null,
+      disabled_class: cls ? desc(cls) : null,
+      described,
+      title: title || tooltip,
+      helpers: helpers.concat(after).slice(0, 6),
+      balance: moneyIn(name) || moneyIn(tileText) || moneyIn(described) || moneyIn(after.join(" ")),
+      submit_like: submitLike,
+      safe_link: kind !== "link" || safeLink,
+      box: rectOf(boxEls),
+    });
+  }
+
+  // One option per choice: drop a control nested inside another credit control (a hidden input in an ARIA tile).
+  const keep = elements.map(([el], i) => !elements.some(([other], j) => j !== i && other !== el && contains(other, el)));
+  const keptItems = items.filter((_, i) => keep[i]).map((it, i) => ({ ...it, index: i }));
+  const keptEls = elements.filter((_, i) => keep[i]);
+  items.length = 0; items.push(...keptItems);
+  elements.length = 0; elements.push(...keptEls);
+
+  // Words of credit outside any control: store-applied totals lines, header balances, notices.
+  const texts = [];
+  const leafTexts = [];
+  for (const el of all) {
+    if (/^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT|OPTION|SELECT)$/.test(el.tagName)) continue;
+    const t = textOf(el);
+    if (!t || t.length > 160) continue;
+    if (el.children.length && [...el.children].some((c) => textOf(c) === t)) continue;
+    if (choiceEls.some((c) => contains(c, el) || contains(el, c))) continue;
+    if (visibleWhy(el) !== null) continue;
+    leafTexts.push([el, t]);
+  }
+  const kinded = [];
+  for (const [el, t] of leafTexts) {
+    if (!isCredit(t) && !noMethodsRe.test(t)) continue;
+    const inHeader = !!ancestorWith(el, (a) => a.tagName === "HEADER" || a.tagName === "NAV" || (a.getAttribute && a.getAttribute("role") === "banner"));
+    const m = t.match(moneyRe);
+    const negative = !!(m && m[1]);
+    let kind;
+    if (noMethodsRe.test(t)) kind = "no_methods";
+    else if (isDecoy(t)) continue;
+    else if ((negative && !inHeader) || appliedRe.test(t)) kind = "applied";
+    else if (reasonRe.test(t)) kind = "notice";
+    else if (m) kind = inHeader ? "header_balance" : "balance_mention";
+    else kind = "mention";
+    kinded.push({ el, kind, text: t, balance: m ? norm(m[2]) : null });
+  }
+  for (const k of kinded) {
+    if (kinded.some((o) => o !== k && o.kind === k.kind && contains(k.el, o.el))) continue;
+    texts.push({ kind: k.kind, text: k.text, balance: k.balance, box: k.kind === "applied" ? rectOf([k.el]) : null });
+  }
+  const codeBoxes = all.filter((el) => el.tagName === "INPUT" && /^(text|search|)$/.test(el.type || "") && visibleWhy(el) === null)
+    .map((el) => norm([el.placeholder, el.getAttribute("aria-label"), ...(el.labels ? [...el.labels].map((l) => l.textContent) : []), el.name].join(" ")))
+    .filter((t) => /gift|code|coupon|voucher|promo/i.test(t));
+  const title = norm(document.title);
+  const h1 = document.querySelector("h1");
+  return {
+    data: {
+      items,
+      texts: texts.slice(0, 20),
+      decoys: decoys.slice(0, 10),
+      code_boxes: codeBoxes.slice(0, 5),
+      title,
+      heading: h1 ? textOf(h1).slice(0, 120) : "",
+      url: location.href,
+      scroll: [window.scrollX, window.scrollY],
+    },
+    elements,
+  };
+}

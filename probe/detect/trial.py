@@ -1,0 +1,199 @@
+"""A trial selection: click the credit option as a shopper would and see whether the page takes it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.async_api import Dialog, ElementHandle, Frame, Page
+from playwright.async_api import Error as PlaywrightError
+
+from probe.detect.settle import settle
+from probe.detect.vocabulary import FORBIDDEN_CLICK, REASON_WORDS
+from probe.models import Evidence, OptionState
+
+HIT_JS = r"""
+(target, control) => {
+  const up = (el) => el.parentElement || (el.parentNode && el.parentNode.host) || null;
+  const contains = (a, b) => { for (let x = b; x; x = up(x)) if (x === a) return true; return false; };
+  const v = target.getBoundingClientRect();
+  if (v.top < 0 || v.left < 0 || v.bottom > innerHeight || v.right > innerWidth) target.scrollIntoView({ block: "center" });
+  const r = target.getBoundingClientRect();
+  const x = r.left + Math.min(r.width / 2, 40), y = r.top + r.height / 2;
+  let hit = document.elementFromPoint(x, y);
+  while (hit && hit.shadowRoot) {
+    const inner = hit.shadowRoot.elementFromPoint(x, y);
+    if (!inner || inner === hit) break;
+    hit = inner;
+  }
+  const labels = control.labels ? [...control.labels] : [];
+  const ours = !!hit && [target, control, ...labels].some((o) => contains(o, hit));
+  const d = (el) => el ? el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\s+/)[0] : "") : "nothing";
+  const link = hit && hit.closest ? hit.closest("a[href]") : null;
+  const badLink = !!link && link !== control && !(link.getAttribute("href") || "").startsWith("#");
+  const btn = hit && hit.closest ? hit.closest("button, input[type=submit], a, [role=button]") : null;
+  const words = btn ? (btn.textContent || btn.value || "") : "";
+  return { ours, hit: d(hit), x: x - r.left, y: y - r.top, bad_link: badLink, button_words: words.trim().slice(0, 80) };
+}
+"""
+STATE_JS = r"""
+(el) => {
+  if (el.tagName === "OPTION") return el.selected;
+  if (el.tagName === "INPUT" && /^(radio|checkbox)$/i.test(el.type)) return el.checked;
+  return ["aria-checked", "aria-selected", "aria-pressed", "aria-expanded"].some((a) => el.getAttribute(a) === "true");
+}
+"""
+LINES_JS = r"""
+() => {
+  const out = [];
+  const add = (t) => { for (const l of (t || "").split("\n")) { const s = l.replace(/\s+/g, " ").trim(); if (s) out.push(s); } };
+  add(document.body ? document.body.innerText : "");
+  const walk = (root) => { for (const el of root.querySelectorAll("*")) if (el.shadowRoot) {
+    for (const c of el.shadowRoot.children) if (c.tagName !== "STYLE") add(c.innerText); walk(el.shadowRoot); } };
+  walk(document);
+  return out;
+}
+"""
+QUIET_JS = r"""
+() => new Promise((resolve) => {
+  let last = performance.now();
+  const start = last;
+  const mo = new MutationObserver(() => { last = performance.now(); });
+  mo.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  const tick = () => {
+    const now = performance.now();
+    if (now - last >= 150 || now - start >= 1500) { mo.disconnect(); resolve(now - start); }
+    else setTimeout(tick, 30);
+  };
+  setTimeout(tick, 30);
+})
+"""
+SELECTING_KINDS = {"radio", "checkbox", "switch", "option", "aria-radio", "aria-checkbox", "aria-option", "toggle"}
+_REASON = re.compile(REASON_WORDS, re.IGNORECASE)
+_FORBIDDEN = re.compile(FORBIDDEN_CLICK, re.IGNORECASE)
+
+
+@dataclass
+class TrialResult:
+    """The evidence a trial gave, and the page's refusal message if it showed one."""
+
+    evidence: list[Evidence] = field(default_factory=list)
+    message: str | None = None
+
+
+def skip_reason(item: dict[str, Any]) -> str | None:
+    """Why this option must not (or need not) be clicked, or None when a trial is fine."""
+    if item["invisible"]:
+        return "not shown"
+    if item["submit_like"]:
+        return "it would submit a form"
+    if not item["safe_link"]:
+        return "a link that leaves the page"
+    if _FORBIDDEN.search(item["name"]):
+        return "named like an order button"
+    if item["native_disabled"] or item["option_disabled"] or item["select_disabled"] or item["inert"]:
+        return "disabled by the page"
+    if item["checked"]:
+        return "already selected"
+    return None
+
+
+async def _lines(frame: Frame) -> list[str]:
+    try:
+        lines: list[str] = await frame.evaluate(LINES_JS)
+    except PlaywrightError:
+        return []
+    return lines
+
+
+async def run_trial(
+    page: Page, frame: Frame, item: dict[str, Any], control: ElementHandle, target: ElementHandle,
+    select: ElementHandle | None, credit: list[str],
+) -> TrialResult:
+    """Click the option (never a submit or order button) and read what the page did."""
+    result = TrialResult()
+    why = skip_reason(item)
+    if why:
+        result.evidence.append(Evidence(signal="trial_selection", value=f"not tried: {why}", weight=0))
+        return result
+    try:
+        hit: dict[str, Any] = await target.evaluate(HIT_JS, control)
+    except PlaywrightError as exc:
+        result.evidence.append(Evidence(signal="trial_selection", value=f"not tried: {exc.message[:80]}", weight=0))
+        return result
+    if not hit["ours"]:
+        result.evidence.append(
+            Evidence(
+                signal="overlay",
+                value=f"{hit['hit']} takes the clicks at the option's centre",
+                points_to=OptionState.greyed_out,
+                weight=4,
+            )
+        )
+        return result
+    if hit["bad_link"] or _FORBIDDEN.search(hit["button_words"]):
+        result.evidence.append(Evidence(signal="trial_selection", value="not tried: unsafe click target", weight=0))
+        return result
+    dialogs: list[str] = []
+
+    async def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        try:
+            await dialog.dismiss()
+        except PlaywrightError:
+            pass
+
+    before = set(await _lines(frame))
+    page.on("dialog", on_dialog)
+    try:
+        if select is not None:
+            await select.select_option(element=control, timeout=1500)
+        else:
+            box = await target.bounding_box()
+            if box is None:
+                raise PlaywrightError("the option has no box to click")
+            await page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
+        await frame.evaluate(QUIET_JS)
+        await settle(page, timeout_s=3.0, credit=credit)
+        selected = bool(await control.evaluate(STATE_JS))
+    except PlaywrightError as exc:
+        result.evidence.append(Evidence(signal="trial_selection", value=f"click failed: {exc.message[:80]}", weight=0))
+        return result
+    finally:
+        page.remove_listener("dialog", on_dialog)
+    new = [line for line in await _lines(frame) if line not in before]
+    refusal = next((m for m in dialogs), None) or next((n for n in new if _REASON.search(n)), None)
+    if item["kind"] in SELECTING_KINDS:
+        if selected:
+            result.evidence.append(
+                Evidence(signal="trial_selection", value="clicked it: the option became selected",
+                         points_to=OptionState.selectable, weight=8)
+            )
+        else:
+            said = f"; the page said {refusal!r}" if refusal else ""
+            result.evidence.append(
+                Evidence(signal="trial_selection", value=f"clicked it: the option stayed unselected{said}",
+                         points_to=OptionState.greyed_out, weight=8)
+            )
+            result.message = refusal or (new[0] if new else None)
+        return result
+    if refusal:
+        result.evidence.append(
+            Evidence(signal="trial_selection", value=f"clicked it: the page refused: {refusal!r}",
+                     points_to=OptionState.greyed_out, weight=7)
+        )
+        result.message = refusal
+    elif new or selected:
+        shown = f": {new[0]!r} appeared" if new else ""
+        result.evidence.append(
+            Evidence(signal="trial_selection", value=f"clicked it: the page responded{shown}",
+                     points_to=OptionState.selectable, weight=6)
+        )
+    else:
+        result.evidence.append(
+            Evidence(signal="trial_selection", value="clicked it: nothing visible changed",
+                     points_to=OptionState.greyed_out, weight=2)
+        )
+    return result

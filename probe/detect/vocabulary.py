@@ -1,0 +1,74 @@
+"""The words of store credit, the decoys that look like it, and what an option's own words say about its source."""
+
+from __future__ import annotations
+
+import re
+
+from probe.models import CreditSource
+
+# JavaScript-compatible patterns (no inline flags); matched case-insensitively on both sides.
+CREDIT_PATTERNS: tuple[str, ...] = (
+    r"gift[\s-]*card\s+(balance|credit|funds)",
+    r"\bstore\s+(credit|balance)",
+    r"\bshop\s+credit",
+    r"\bsite\s+credit",
+    r"\baccount\s+(credit|balance|funds)",
+    r"\bcustomer\s+credit",
+    r"\bpromo(tional)?\s+(balance|credit)",
+    r"\brefund\s+(credit|balance)",
+    r"\breturn\s+credit",
+    r"\brewards?\s+(balance|points|credit|dollars)",
+    r"\bloyalty\s+(points|balance|credit)",
+    r"\bpoints\s+balance",
+    r"\b(use|redeem|apply|pay\s+with)\b[^.]{0,25}\bpoints\b",
+    r"\bcredit\s+balance",
+    r"\bwallet\s+balance",
+    r"\bavailable\s+credit",
+    r"\b(use|apply)\s+(my\s+|your\s+)?credit\b",
+)
+DECOY_PATTERNS: tuple[str, ...] = (
+    r"credit\s*(or|/|&|and)\s*debit",
+    r"\b(credit|debit)\s+card\b",
+    r"\b(promo|discount|coupon|voucher|gift[\s-]*card)\s+code",
+    r"\bcoupon\b",
+    r"\bvoucher\b",
+    r"\bcard\s+(number|pin)\b",
+    r"\bcheck\s+(your\s+|my\s+|the\s+)?(gift[\s-]*card\s+)?balance",
+    r"\b(add|enter)\s+(a\s+|another\s+)?gift[\s-]*card",
+)
+REASON_WORDS = (
+    r"\b(not|cannot|can't|can’t|unable|unavailable|ineligible|excluded|exclude|restricted|only|"
+    r"isn't|isn’t|doesn't|doesn’t|won't|expired|minimum|not\s+allowed|disabled|invalid)\b"
+)
+BUSY_TEXT = (
+    r"^\s*((updating|loading|refreshing|calculating|processing|recalculating)[^.…]{0,40}(…|\.\.\.)|"
+    r"please wait\b.{0,40}|(updating|loading)\b.{0,40})$"
+)
+NO_METHODS_TEXT = r"no\s+(payment\s+methods?|payment\s+options?)\s+(are\s+)?(available|offered)"
+APPLIED_TEXT = (
+    r"(covered|paid)\s+(in\s+full\s+)?(by|with)\s+[^.]{0,30}\b(credit|balance)|"
+    r"\b(credit|balance)\b[^.]{0,20}\b(has\s+been|was|is|been)\s+applied|\bapplied\b[^.]{0,30}\b(credit|balance)\b"
+)
+FORBIDDEN_CLICK = r"place\s+(your\s+)?order|buy\s+now|pay\s+now|complete\s+(your\s+)?(purchase|order)|\bconfirm\b|submit\s+order|checkout\s+now"
+
+_SOURCE_HINTS: tuple[tuple[str, CreditSource], ...] = (
+    (r"\bpromo(tional)?\b", CreditSource.promotional),
+    (r"\brefund", CreditSource.refund),
+    (r"\b(rewards?|points|loyalty)\b", CreditSource.rewards),
+    (r"gift[\s-]*card\s+(balance|credit|funds)", CreditSource.gift_card),
+    (r"\breturns?\b", CreditSource.return_),
+)
+
+
+def source_hint(text: str) -> CreditSource:
+    """The credit source the option's own words name, or unknown."""
+    for pattern, source in _SOURCE_HINTS:
+        if re.search(pattern, text, re.IGNORECASE):
+            return source
+    return CreditSource.unknown
+
+
+def credit_patterns(option_label: str | None) -> list[str]:
+    """The built-in vocabulary plus the store's own name for its credit."""
+    extra = [option_label] if option_label else []
+    return [*CREDIT_PATTERNS, *extra]

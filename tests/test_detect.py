@@ -1,0 +1,127 @@
+"""observe() on every labelled fixture page, in a real Chromium, served by a real uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+import yaml
+from playwright.async_api import Browser, async_playwright
+from starlette.applications import Starlette
+from starlette.staticfiles import StaticFiles
+
+from probe.browser import LAUNCH_ARGS, find_browser
+from probe.detect import observe
+from probe.models import Observation, OptionState
+
+pytestmark = pytest.mark.browser
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((PAGES / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    """The fixture pages served by uvicorn in a thread on a free loopback port."""
+    app = Starlette()
+    app.mount("/", StaticFiles(directory=PAGES, html=True))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("fixture server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+async def _observe_one(browser: Browser, url: str, spec: dict[str, Any]) -> tuple[Observation, str]:
+    context = await browser.new_context(viewport={"width": 1100, "height": 800})
+    try:
+        page = await context.new_page()
+        await page.goto(url, wait_until="load")
+        obs = await observe(page, option_label=spec.get("option_label"), timeout_s=float(spec.get("timeout_s", 10)))
+        return obs, page.url
+    finally:
+        await context.close()
+
+
+async def _observe_all(base: str, names: list[str]) -> dict[str, tuple[Observation, str]]:
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
+        try:
+            results: dict[str, tuple[Observation, str]] = {}
+            batch = 8
+            for i in range(0, len(names), batch):
+                chunk = names[i : i + batch]
+                done = await asyncio.gather(*(_observe_one(browser, f"{base}/{n}", EXPECTED[n]) for n in chunk))
+                results.update(zip(chunk, done, strict=True))
+            return results
+        finally:
+            await browser.close()
+
+
+@pytest.fixture(scope="module")
+def observed(base_url: str) -> dict[str, tuple[Observation, str]]:
+    """Every fixture page observed once, in one browser, pages in parallel batches."""
+    return asyncio.run(_observe_all(base_url, sorted(EXPECTED)))
+
+
+def test_enough_fixture_pages() -> None:
+    assert len(EXPECTED) >= 45
+    assert {spec["state"] for spec in EXPECTED.values()} == {s.value for s in OptionState}
+    for name in EXPECTED:
+        assert (PAGES / name).is_file(), name
+
+
+def _check(obs: Any, spec: dict[str, Any], where: str) -> None:
+    assert obs.option_state == spec["state"], f"{where}: {obs.option_state} != {spec['state']}"
+    label = obs.option_label if hasattr(obs, "option_label") else obs.label
+    if spec.get("label"):
+        assert label and spec["label"].lower() in label.lower(), f"{where}: label {label!r}"
+    if spec.get("reason") is None:
+        assert obs.reason_text is None, f"{where}: unexpected reason {obs.reason_text!r}"
+    else:
+        assert obs.reason_text and spec["reason"].lower() in obs.reason_text.lower(), f"{where}: {obs.reason_text!r}"
+    assert obs.balance_text == spec.get("balance"), f"{where}: balance {obs.balance_text!r}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_observe_fixture(name: str, observed: dict[str, tuple[Observation, str]], base_url: str) -> None:
+    spec = EXPECTED[name]
+    obs, final_url = observed[name]
+    detail = f"{name}\nevidence: {[(e.signal, e.value) for e in obs.evidence]}\nerror: {obs.error}"
+    _check(obs, spec, detail)
+    assert final_url == f"{base_url}/{name}", "observing must not navigate or submit anything"
+    if obs.option_state is OptionState.unknown:
+        assert obs.error
+        return
+    assert obs.evidence, "every observation says what it saw"
+    if spec.get("source"):
+        assert obs.credit_options[0].source_hint == spec["source"]
+    if obs.option_state is OptionState.absent:
+        assert any(e.points_to is OptionState.absent for e in obs.evidence)
+    else:
+        box = obs.credit_options[0].box
+        assert box is not None and box[2] > 0 and box[3] > 0
+    if "options" in spec:
+        assert len(obs.credit_options) == len(spec["options"])
+        for option, want in zip(obs.credit_options, spec["options"], strict=True):
+            _check(option, {"reason": None, "balance": None, **want}, f"{name}: {option.label}")
