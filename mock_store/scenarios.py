@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Source = Literal["refund", "gift_card", "return", "promotional", "rewards", "unknown"]
 Kind = Literal["store-digital", "store-physical", "third-party"]
@@ -48,6 +48,14 @@ class CreditLine(Strict):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     expires: dt.date | None = None
     terms: str = ""
+
+    @field_validator("amount")
+    @classmethod
+    def _cents(cls, value: Decimal) -> Decimal:
+        cents = value.quantize(Decimal("0.01"))
+        if cents != value:
+            raise ValueError("at most 2 decimal places")
+        return cents
 
     def money(self) -> str:
         """The amount as the store prints it, e.g. "$25.00"."""

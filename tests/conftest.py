@@ -1,0 +1,30 @@
+"""Shared fixtures: the mock store on a real uvicorn server, and pytest-playwright pointed at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mock_store.server import serve_in_thread
+from probe.browser import LAUNCH_ARGS, find_browser
+
+
+@pytest.fixture(scope="session")
+def store_url() -> Iterator[str]:
+    """Base URL of one mock store shared by the session (scenarios are chosen per browser session)."""
+    with serve_in_thread() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def base_url(store_url: str) -> str:
+    """pytest-playwright's base URL: the session's mock store."""
+    return store_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch the Chromium probe would use, with the closed-network flags."""
+    return {**browser_type_launch_args, "executable_path": str(find_browser().path), "args": list(LAUNCH_ARGS)}

@@ -1,0 +1,99 @@
+"""A real Chromium walks every scenario from the catalogue to the payment step and sees what it declares."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from mock_store.catalogue import PRODUCTS
+from mock_store.scenarios import ExpectedOption, Scenario, list_scenarios, load_scenario
+
+pytestmark = pytest.mark.browser
+
+
+def walk_to_payment(page: Page, name: str, kind: str) -> None:
+    """Pick the scenario, then shop as a person would: nav, catalogue, product, cart, address, payment."""
+    page.goto(f"/scenario/{name}")
+    expect(page.get_by_test_id("scenario-name")).to_have_text(f"Scenario: {name}")
+    page.get_by_role("navigation", name="Departments").get_by_role("link", name="Gift Cards").click()
+    page.get_by_test_id(f"gift-card-{kind}").click()
+    expect(page.get_by_label("Amount")).to_have_value("50")
+    expect(page.get_by_label("Quantity")).to_have_value("1")
+    if kind == "store-physical":
+        expect(page.get_by_role("radio", name="Standard shipping", exact=False)).to_be_checked()
+    else:
+        page.get_by_label("Recipient email").fill("jordan.lee@example.com")
+    page.get_by_role("button", name="Add to Cart").click()
+    expect(page).to_have_url(re.compile(r"/cart$"))
+    page.get_by_role("link", name="Proceed to checkout").click()
+    page.get_by_role("button", name="Use this address").click()
+    expect(page.get_by_role("heading", name="Select a payment method")).to_be_visible()
+
+
+def check_option(page: Page, scenario: Scenario, want: ExpectedOption) -> None:
+    """The option is there, enabled or greyed, or gone, as the scenario declares."""
+    balances = page.locator("#credit-options")
+    line = scenario.line(want.label)
+    radio = balances.get_by_role("radio", name=want.label, exact=True)
+    if want.option_state == "absent":
+        expect(balances.get_by_text(want.label)).to_have_count(0)
+        return
+    if scenario.ui.ineligible == "message_only" and want.option_state == "greyed_out" and line.amount > 0:
+        note = balances.get_by_role("note").filter(has_text=want.label)
+        expect(note).to_be_visible()
+        expect(note).to_contain_text(want.reason or "")
+        expect(radio).to_have_count(0)
+        return
+    expect(radio).to_be_visible()
+    row: Locator = balances.locator(".pay-option").filter(has=page.get_by_role("radio", name=want.label, exact=True))
+    if want.balance:
+        expect(row).to_contain_text(f"{want.balance} available")
+    if want.option_state == "selectable":
+        expect(radio).to_be_enabled()
+        radio.click()
+        expect(radio).to_be_checked()
+        return
+    if want.reason:
+        expect(row).to_contain_text(want.reason)
+    if scenario.ui.ineligible == "css_only" and line.amount > 0:
+        expect(radio).to_be_enabled()  # no disabled attribute: only CSS, and clicks that do nothing
+        radio.click()
+        expect(radio).not_to_be_checked()
+        assert float(row.evaluate("el => getComputedStyle(el).opacity")) < 1
+    else:
+        expect(radio).to_be_disabled()
+
+
+@pytest.mark.parametrize("name", list_scenarios())
+def test_walk_scenario_to_payment(page: Page, name: str) -> None:
+    scenario = load_scenario(name)
+    walk_to_payment(page, name, scenario.probe.gift_card)
+    expect(page.locator("#credit-loading")).to_have_count(0)
+    expect(page.get_by_role("radio", name="Credit or debit card ending in 4242")).to_be_checked()
+    expect(page.get_by_label("Add a gift card or promotion code")).to_be_visible()
+    bought = next(p.name for p in PRODUCTS if p.kind == scenario.probe.gift_card)
+    expect(page.get_by_role("complementary", name="Order Summary")).to_contain_text(bought)
+    for want in scenario.expected_options():
+        check_option(page, scenario, want)
+    if not scenario.credit_lines:
+        expect(page.locator("#credit-options")).to_contain_text("You have no gift card or credit balance")
+    assert page.request.get("/api/orders").json() == {"orders": []}
+
+
+def test_account_page_lists_credit_lines(page: Page) -> None:
+    page.goto("/scenario/default")
+    page.get_by_role("link", name="Your Account").first.click()
+    table = page.locator("table#credit-lines")
+    expect(table.locator("thead th")).to_have_text(["Credit", "Source", "Balance", "Expires", "Terms"])
+    expect(table.locator("tbody tr").first.locator("td")).to_have_text(
+        [
+            "Refund credit",
+            "refund",
+            "$25.00",
+            "2027-03-01",
+            "Refund credit can be used for any purchase, including gift cards.",
+        ]
+    )
+    expect(page.locator("#credit-balance")).to_have_text("$35.00")
