@@ -17,9 +17,12 @@ from playwright.async_api import Browser, async_playwright
 from starlette.applications import Starlette
 from starlette.staticfiles import StaticFiles
 
+from probe.annotate import OVERLAY_ID, annotated_screenshot
 from probe.browser import LAUNCH_ARGS, find_browser
 from probe.detect import observe
-from probe.models import Observation, OptionState
+from probe.detect.signals import classify
+from probe.detect.vocabulary import source_hint
+from probe.models import Evidence, Observation, OptionState
 
 pytestmark = pytest.mark.browser
 
@@ -125,3 +128,55 @@ def test_observe_fixture(name: str, observed: dict[str, tuple[Observation, str]]
         assert len(obs.credit_options) == len(spec["options"])
         for option, want in zip(obs.credit_options, spec["options"], strict=True):
             _check(option, {"reason": None, "balance": None, **want}, f"{name}: {option.label}")
+
+
+async def _annotate(base: str, out: Path) -> tuple[Observation, bytes, bool]:
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
+        try:
+            page = await browser.new_page()
+            await page.goto(f"{base}/multi-refund-and-promo.html")
+            obs = await observe(page)
+            plain = await page.screenshot(full_page=True)
+            await annotated_screenshot(page, obs, out)
+            left = await page.evaluate(f"() => !!document.getElementById({OVERLAY_ID!r})")
+            return obs, plain, left
+        finally:
+            await browser.close()
+
+
+def test_annotated_screenshot_outlines_options_and_cleans_up(base_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "shots" / "payment-annotated.png"
+    obs, plain, overlay_left = asyncio.run(_annotate(base_url, out))
+    assert [o.option_state for o in obs.credit_options] == [OptionState.selectable, OptionState.greyed_out]
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data != plain, "the annotated screenshot must differ from a plain one"
+    assert not overlay_left, "the annotation overlay must be removed from the page"
+
+
+def test_trial_beats_styling_and_says_so() -> None:
+    styled = Evidence(signal="css_opacity", value="effective opacity 0.4", points_to=OptionState.greyed_out)
+    trial = Evidence(signal="trial_selection", value="clicked", points_to=OptionState.selectable, weight=8)
+    state, conflicts = classify([styled, trial])
+    assert state is OptionState.selectable
+    assert conflicts and "css_opacity" in conflicts[0] and "trial_selection" in conflicts[0]
+    assert classify([styled])[0] is OptionState.greyed_out
+    hidden = Evidence(signal="visibility", value="display:none", points_to=OptionState.absent, weight=100)
+    assert classify([trial, hidden])[0] is OptionState.absent
+
+
+@pytest.mark.parametrize(
+    ("words", "source"),
+    [
+        ("Promotional credit $10.00", "promotional"),
+        ("Promo balance", "promotional"),
+        ("Refund credit", "refund"),
+        ("Rewards points (2,500)", "rewards"),
+        ("Gift card balance ($18.75)", "gift_card"),
+        ("Credit from returns", "return"),
+        ("Store credit", "unknown"),
+    ],
+)
+def test_source_hint_from_option_words(words: str, source: str) -> None:
+    assert source_hint(words) == source

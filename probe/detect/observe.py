@@ -143,8 +143,12 @@ async def observe(page: Page, *, option_label: str | None = None, timeout_s: flo
         return _unknown(page, f"the page did not settle within {timeout_s:g} s ({settled.why})", evidence)
     evidence.append(Evidence(signal="settle", value=f"settled after {settled.waited_s:.2f} s", weight=0))
     opts = {
-        "credit": credit, "decoy": list(DECOY_PATTERNS), "reason": REASON_WORDS, "applied": APPLIED_TEXT,
-        "noMethods": NO_METHODS_TEXT, "forbidden": FORBIDDEN_CLICK,
+        "credit": credit,
+        "decoy": list(DECOY_PATTERNS),
+        "reason": REASON_WORDS,
+        "applied": APPLIED_TEXT,
+        "noMethods": NO_METHODS_TEXT,
+        "forbidden": FORBIDDEN_CLICK,
     }
     scans = [s for s in [await _scan(frame, opts) for frame in page.frames] if s is not None]
     if not scans:
@@ -183,8 +187,11 @@ async def observe(page: Page, *, option_label: str | None = None, timeout_s: flo
     for hidden in (o for o in options if o.option_state is OptionState.absent):
         why = next((ev.value for ev in hidden.evidence if ev.points_to is OptionState.absent), "not shown")
         points = None if visible else OptionState.absent
-        evidence.append(Evidence(signal="hidden_markup", value=f"{hidden.label!r} exists in the markup but is {why}",
-                                 points_to=points))
+        evidence.append(
+            Evidence(
+                signal="hidden_markup", value=f"{hidden.label!r} exists in the markup but is {why}", points_to=points
+            )
+        )
     options = visible
     evidence.extend(_page_evidence(scans, has_options=bool(visible)))
     return _summarise(page, options, evidence, conflicts, scans)
@@ -213,8 +220,12 @@ def _with_store_applied(
         label = re.sub(r"[-\u2212\u2013]?\s?[$€£¥]\s?[\d.,]+", "", text["text"]).strip(" :") or text["text"]
         options.append(
             CreditOption(
-                label=label, option_state=OptionState.selectable, balance_text=text.get("balance"),
-                source_hint=source_hint(text["text"]), evidence=(ev,), box=box,
+                label=label,
+                option_state=OptionState.selectable,
+                balance_text=text.get("balance"),
+                source_hint=source_hint(text["text"]),
+                evidence=(ev,),
+                box=box,
             )
         )
         shown = [len(options) - 1]
@@ -230,15 +241,26 @@ def _page_evidence(scans: list[FrameScan], *, has_options: bool) -> list[Evidenc
             if t["kind"] == "no_methods":
                 out.append(Evidence(signal="no_payment_methods", value=t["text"], points_to=absent))
             elif t["kind"] == "header_balance":
-                out.append(Evidence(signal="balance_not_offered", value=f"{t['text']} (shown in the page header, "
-                                    "not offered as a way to pay)", points_to=absent))
+                out.append(
+                    Evidence(
+                        signal="balance_not_offered",
+                        value=f"{t['text']} (shown in the page header, not offered as a way to pay)",
+                        points_to=absent,
+                    )
+                )
             elif t["kind"] in ("notice", "balance_mention", "mention") and not has_options:
-                out.append(Evidence(signal=f"credit_{t['kind']}", value=f"{t['text']} (text only, no control "
-                                    "to choose)", points_to=absent))
+                out.append(
+                    Evidence(
+                        signal=f"credit_{t['kind']}",
+                        value=f"{t['text']} (text only, no control to choose)",
+                        points_to=absent,
+                    )
+                )
         for box in d["code_boxes"]:
             if not has_options:
-                out.append(Evidence(signal="redeem_box_only", value=f"a box to redeem a code: {box!r}",
-                                    points_to=absent))
+                out.append(
+                    Evidence(signal="redeem_box_only", value=f"a box to redeem a code: {box!r}", points_to=absent)
+                )
         for decoy in d["decoys"]:
             out.append(Evidence(signal="not_credit", value=f"ignored {decoy}", weight=0))
     return out
@@ -249,11 +271,21 @@ def _summarise(
 ) -> Observation:
     if not options:
         if not any(ev.points_to is OptionState.absent for ev in evidence):
-            evidence.append(Evidence(signal="no_credit_option", value="no control on the page is named like "
-                                     "store credit", points_to=OptionState.absent))
+            evidence.append(
+                Evidence(
+                    signal="no_credit_option",
+                    value="no control on the page is named like store credit",
+                    points_to=OptionState.absent,
+                )
+            )
         notice = next((t["text"] for s in scans for t in s.data["texts"] if t["kind"] == "notice"), None)
-        return Observation(option_state=OptionState.absent, reason_text=notice, evidence=tuple(evidence),
-                           conflicts=tuple(conflicts), page_url=page.url)
+        return Observation(
+            option_state=OptionState.absent,
+            reason_text=notice,
+            evidence=tuple(evidence),
+            conflicts=tuple(conflicts),
+            page_url=page.url,
+        )
     first = options[0]
     return Observation(
         option_state=first.option_state,

@@ -27,7 +27,8 @@ SETTLE_JS = r"""
     st.mo.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
   };
   const busyRe = new RegExp(opts.busy, "i");
-  const classRe = /(^|[\s_-])(blockui|blockoverlay|loading|loader|spinner|is-loading|is-busy|loading-mask|skeleton|processing)([\s_-]|$)/i;
+  const classRe = new RegExp("(^|[\\s_-])(blockui|blockoverlay|loading|loader|spinner|is-loading|is-busy|" +
+    "loading-mask|skeleton|processing)([\\s_-]|$)", "i");
   const credit = opts.credit.map((p) => new RegExp(p, "i"));
   const busy = [];
   let text = document.body ? document.body.innerText || "" : "";
@@ -53,7 +54,9 @@ SETTLE_JS = r"""
         byText = t.length > 0 && t.length < 60 && busyRe.test(t);
       }
       if ((ab || byClass || byText) && shown(el)) {
-        const what = ab ? "aria-busy" : byClass ? "class " + (cls || el.id).trim().slice(0, 40) : JSON.stringify((el.textContent || "").trim());
+        const what = ab ? "aria-busy"
+          : byClass ? "class " + (cls || el.id).trim().slice(0, 40)
+          : JSON.stringify((el.textContent || "").trim());
         busy.push(`${el.tagName.toLowerCase()} (${what})`);
       }
     }

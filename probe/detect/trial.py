@@ -18,7 +18,8 @@ HIT_JS = r"""
   const up = (el) => el.parentElement || (el.parentNode && el.parentNode.host) || null;
   const contains = (a, b) => { for (let x = b; x; x = up(x)) if (x === a) return true; return false; };
   const v = target.getBoundingClientRect();
-  if (v.top < 0 || v.left < 0 || v.bottom > innerHeight || v.right > innerWidth) target.scrollIntoView({ block: "center" });
+  if (v.top < 0 || v.left < 0 || v.bottom > innerHeight || v.right > innerWidth)
+    target.scrollIntoView({ block: "center" });
   const r = target.getBoundingClientRect();
   const x = r.left + Math.min(r.width / 2, 40), y = r.top + r.height / 2;
   let hit = document.elementFromPoint(x, y);
@@ -30,7 +31,8 @@ HIT_JS = r"""
   const labels = control.labels ? [...control.labels] : [];
   const ours = !!hit && [target, control, ...labels].some((o) => contains(o, hit));
   const d = (el) => el ? el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-    (typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\s+/)[0] : "") : "nothing";
+    (typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\s+/)[0] : "")
+    : "nothing";
   const link = hit && hit.closest ? hit.closest("a[href]") : null;
   const badLink = !!link && link !== control && !(link.getAttribute("href") || "").startsWith("#");
   const btn = hit && hit.closest ? hit.closest("button, input[type=submit], a, [role=button]") : null;
@@ -48,7 +50,9 @@ STATE_JS = r"""
 LINES_JS = r"""
 () => {
   const out = [];
-  const add = (t) => { for (const l of (t || "").split("\n")) { const s = l.replace(/\s+/g, " ").trim(); if (s) out.push(s); } };
+  const add = (t) => {
+    for (const l of (t || "").split("\n")) { const s = l.replace(/\s+/g, " ").trim(); if (s) out.push(s); }
+  };
   add(document.body ? document.body.innerText : "");
   const walk = (root) => { for (const el of root.querySelectorAll("*")) if (el.shadowRoot) {
     for (const c of el.shadowRoot.children) if (c.tagName !== "STYLE") add(c.innerText); walk(el.shadowRoot); } };
@@ -109,8 +113,13 @@ async def _lines(frame: Frame) -> list[str]:
 
 
 async def run_trial(
-    page: Page, frame: Frame, item: dict[str, Any], control: ElementHandle, target: ElementHandle,
-    select: ElementHandle | None, credit: list[str],
+    page: Page,
+    frame: Frame,
+    item: dict[str, Any],
+    control: ElementHandle,
+    target: ElementHandle,
+    select: ElementHandle | None,
+    credit: list[str],
 ) -> TrialResult:
     """Click the option (never a submit or order button) and read what the page did."""
     result = TrialResult()
@@ -168,32 +177,52 @@ async def run_trial(
     if item["kind"] in SELECTING_KINDS:
         if selected:
             result.evidence.append(
-                Evidence(signal="trial_selection", value="clicked it: the option became selected",
-                         points_to=OptionState.selectable, weight=8)
+                Evidence(
+                    signal="trial_selection",
+                    value="clicked it: the option became selected",
+                    points_to=OptionState.selectable,
+                    weight=8,
+                )
             )
         else:
             said = f"; the page said {refusal!r}" if refusal else ""
             result.evidence.append(
-                Evidence(signal="trial_selection", value=f"clicked it: the option stayed unselected{said}",
-                         points_to=OptionState.greyed_out, weight=8)
+                Evidence(
+                    signal="trial_selection",
+                    value=f"clicked it: the option stayed unselected{said}",
+                    points_to=OptionState.greyed_out,
+                    weight=8,
+                )
             )
             result.message = refusal or (new[0] if new else None)
         return result
     if refusal:
         result.evidence.append(
-            Evidence(signal="trial_selection", value=f"clicked it: the page refused: {refusal!r}",
-                     points_to=OptionState.greyed_out, weight=7)
+            Evidence(
+                signal="trial_selection",
+                value=f"clicked it: the page refused: {refusal!r}",
+                points_to=OptionState.greyed_out,
+                weight=7,
+            )
         )
         result.message = refusal
     elif new or selected:
         shown = f": {new[0]!r} appeared" if new else ""
         result.evidence.append(
-            Evidence(signal="trial_selection", value=f"clicked it: the page responded{shown}",
-                     points_to=OptionState.selectable, weight=6)
+            Evidence(
+                signal="trial_selection",
+                value=f"clicked it: the page responded{shown}",
+                points_to=OptionState.selectable,
+                weight=6,
+            )
         )
     else:
         result.evidence.append(
-            Evidence(signal="trial_selection", value="clicked it: nothing visible changed",
-                     points_to=OptionState.greyed_out, weight=2)
+            Evidence(
+                signal="trial_selection",
+                value="clicked it: nothing visible changed",
+                points_to=OptionState.greyed_out,
+                weight=2,
+            )
         )
     return result

@@ -49,7 +49,10 @@ APPLIED_TEXT = (
     r"(covered|paid)\s+(in\s+full\s+)?(by|with)\s+[^.]{0,30}\b(credit|balance)|"
     r"\b(credit|balance)\b[^.]{0,20}\b(has\s+been|was|is|been)\s+applied|\bapplied\b[^.]{0,30}\b(credit|balance)\b"
 )
-FORBIDDEN_CLICK = r"place\s+(your\s+)?order|buy\s+now|pay\s+now|complete\s+(your\s+)?(purchase|order)|\bconfirm\b|submit\s+order|checkout\s+now"
+FORBIDDEN_CLICK = (
+    r"place\s+(your\s+)?order|buy\s+now|pay\s+now|complete\s+(your\s+)?(purchase|order)|\bconfirm\b|"
+    r"submit\s+order|checkout\s+now"
+)
 
 _SOURCE_HINTS: tuple[tuple[str, CreditSource], ...] = (
     (r"\bpromo(tional)?\b", CreditSource.promotional),
