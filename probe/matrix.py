@@ -298,8 +298,12 @@ async def run_cells(
                 async def one(i: int) -> CellResult:
                     cell = cells[i]
                     async with gate:
-                        browser = browsers[i % len(browsers)]
-                        result = await _run_cell(cell, prepared[i], browser, base_url, staging, progress)
+                        browser, on = browsers[i % len(browsers)], prepared[i]
+                        if endpoints:
+                            endpoint = endpoints[i % len(endpoints)]
+                            remote = {"cdp_endpoint": endpoint.cdp, "ws_endpoint": endpoint.ws}
+                            on = on.model_copy(update={"request": on.request.model_copy(update=remote)})
+                        result = await _run_cell(cell, on, browser, base_url, staging, progress)
                     on_done(result)
                     return result
 

@@ -1,0 +1,170 @@
+"""Matrix runs: the file model, its expansion into cells, and many checks at once agreeing with one at a time."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from mock_store.scenarios import list_scenarios
+from mock_store.server import serve_in_thread
+from probe.check import run_sync
+from probe.cli import app
+from probe.errors import InputError
+from probe.matrix import MatrixSpec, expand, load_matrix, prepare_cells, run_matrix_sync
+from probe.models import CreditSource, Outcome
+
+runner = CliRunner()
+
+
+def write(tmp_path: Path, text: str, name: str = "matrix.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+# --- the file and its expansion (no browser) ---------------------------------------------------------------
+
+
+def test_expansion_is_the_cross_product_with_expectations(tmp_path: Path) -> None:
+    spec = load_matrix(
+        write(
+            tmp_path,
+            """
+            name: nightly policy
+            targets:
+              - {scenario: default}
+              - {scenario: promo-selectable}
+            credit_sources: [refund, promotional]
+            gift_cards: [store-digital, third-party]
+            today: 2026-11-25
+            expect:
+              - {scenario: default, credit_source: promotional, outcome: cannot_use}
+              - {gift_card: third-party, credit_source: refund, outcome: against_terms}
+            """,
+        )
+    )
+    cells = expand(spec, tmp_path / "out")
+    assert len(cells) == 2 * 2 * 2
+    assert len({c.name for c in cells}) == len(cells)
+    assert cells[0].name == "default-refund-store-digital"
+    by_name = {c.name: c for c in cells}
+    assert by_name["default-promotional-store-digital"].expected is Outcome.cannot_use
+    assert by_name["default-promotional-third-party"].expected is Outcome.cannot_use
+    assert by_name["promo-selectable-refund-third-party"].expected is Outcome.against_terms
+    assert by_name["promo-selectable-promotional-store-digital"].expected is None
+    request = by_name["default-refund-third-party"].request
+    assert request.scenario == "default" and request.credit_source is CreditSource.refund
+    assert request.today is not None and request.today.isoformat() == "2026-11-25"
+    assert request.out == tmp_path / "out" / "default-refund-third-party"
+    # Omitted dimensions are left to the scenario: one cell per target, nothing forced.
+    bare = expand(MatrixSpec.model_validate({"targets": [{"scenario": "default"}]}), tmp_path)
+    assert [(c.credit_source, c.gift_card, c.intent) for c in bare] == [(None, None, None)]
+
+
+def test_paths_in_the_file_are_relative_to_it(tmp_path: Path) -> None:
+    (tmp_path / "profiles").mkdir()
+    path = write(
+        tmp_path,
+        """
+        targets:
+          - {url: "https://store.example/", profile: profiles/store.yaml}
+        rules: my-rules.yaml
+        endpoints: ["http://127.0.0.1:9222", {ws: "ws://127.0.0.1:3000/"}]
+        """,
+    )
+    spec = load_matrix(path)
+    assert spec.targets[0].profile == tmp_path / "profiles" / "store.yaml"
+    assert spec.rules == tmp_path / "my-rules.yaml"
+    assert [(e.cdp, e.ws) for e in spec.endpoints] == [("http://127.0.0.1:9222", None), (None, "ws://127.0.0.1:3000/")]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ("targets:\n  - {scenario: default}\ncredit_source: [refund]\n", "credit_source: unknown key (did you mean"),
+        ("targets:\n  - {scenario: default, url: 'https://x.example/'}\n", "targets.0: Value error"),
+        ("targets: []\n", "targets: Tuple should have at least 1 item"),
+        ("targets:\n  - {scenario: default}\ncredit_sources: [coupon]\n", "credit_sources.0: Input should be"),
+        (
+            "targets:\n  - {scenario: default}\nexpect:\n  - {scenario: default, outcome: maybe}\n",
+            "expect.0.outcome: Input should be",
+        ),
+    ],
+)
+def test_an_invalid_file_lists_its_problems_and_exits_2(tmp_path: Path, body: str, needle: str) -> None:
+    path = write(tmp_path, body)
+    result = runner.invoke(app, ["matrix", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert needle in result.stderr
+    assert str(path) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_expectations_that_match_nothing_or_disagree_are_bad_input(tmp_path: Path) -> None:
+    base = "targets:\n  - {scenario: default}\ncredit_sources: [refund]\n"
+    typo = write(tmp_path, base + "expect:\n  - {scenario: defualt, outcome: can_use}\n", "typo.yaml")
+    with pytest.raises(InputError, match="expectation"):
+        expand(load_matrix(typo), tmp_path)
+    clash = (
+        base + "expect:\n  - {scenario: default, outcome: can_use}\n  - {credit_source: refund, outcome: cannot_use}\n"
+    )
+    with pytest.raises(InputError, match="make them agree"):
+        expand(load_matrix(write(tmp_path, clash, "clash.yaml")), tmp_path)
+
+
+def test_every_cell_is_prepared_before_a_browser_starts(tmp_path: Path) -> None:
+    spec = MatrixSpec.model_validate(
+        {"targets": [{"scenario": "default"}, {"scenario": "no-such-scenario"}, {"url": "ftp://x"}]}
+    )
+    with pytest.raises(InputError) as caught:
+        prepare_cells(expand(spec, tmp_path))
+    text = str(caught.value)
+    assert "no-such-scenario: --scenario no-such-scenario: no such bundled scenario" in text
+    assert "  x: URL 'ftp://x'" in text
+
+
+# --- in a real browser --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared_store() -> Iterator[str]:
+    with serve_in_thread() as url:
+        yield url
+
+
+def orders(store: str) -> list[object]:
+    result: list[object] = httpx.get(f"{store}/api/orders").json()["orders"]
+    return result
+
+
+@pytest.mark.browser
+def test_matrix_agrees_with_sequential_checks(tmp_path: Path, shared_store: str) -> None:
+    """Every bundled scenario × two credit sources: concurrent cells give the verdicts of one check at a time."""
+    spec = MatrixSpec.model_validate(
+        {"targets": [{"scenario": s} for s in list_scenarios()], "credit_sources": ["refund", "promotional"]}
+    )
+    result = run_matrix_sync(spec, tmp_path / "matrix", workers=2, store_url=shared_store)
+    assert len(result.results) == 2 * len(list_scenarios())
+    for cell_result in result.results:
+        cell = cell_result.cell
+        assert cell_result.report is not None, f"{cell.name}: {cell_result.error}"
+        alone, _ = run_sync(cell.request.model_copy(update={"out": tmp_path / "alone" / cell.name}))
+        got, want = cell_result.report, alone
+        assert (got.verdict.outcome, got.observation.option_state, got.credit.source) == (
+            want.verdict.outcome,
+            want.observation.option_state,
+            want.credit.source,
+        ), cell.name
+        assert [r.id for r in got.verdict.rules] == [r.id for r in want.verdict.rules], cell.name
+        assert (tmp_path / "matrix" / cell.name / "report.json").is_file()
+    matrix_json = json.loads((tmp_path / "matrix" / "matrix.json").read_text())
+    assert [row["name"] for row in matrix_json["rows"]] == [r.cell.name for r in result.results]
+    assert (tmp_path / "matrix" / "matrix.html").is_file()
+    assert orders(shared_store) == []
