@@ -28,14 +28,14 @@ async def bench(base: str, names: list[str]) -> None:
         for name in names:
             page = await browser.new_page()
             await page.goto(f"{base}/{name}")
-            await asyncio.sleep(4.5)
+            await asyncio.sleep(5.0)
             shots, observes = [], []
             for _ in range(RUNS):
                 t0 = time.perf_counter()
                 await page.screenshot()
                 shots.append(time.perf_counter() - t0)
                 await page.reload()
-                await asyncio.sleep(4.5)  # the page has settled by itself; observe() should cost little
+                await asyncio.sleep(5.0)  # the page has settled by itself; observe() should cost little
                 t0 = time.perf_counter()
                 obs = await observe(page)
                 observes.append(time.perf_counter() - t0)

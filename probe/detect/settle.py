@@ -32,6 +32,7 @@ SETTLE_JS = r"""
   const credit = opts.credit.map((p) => new RegExp(p, "i"));
   const busy = [];
   let text = document.body ? document.body.innerText || "" : "";
+  for (const h of document.querySelectorAll("header, nav, [role=banner]")) text = text.replace(h.innerText || "", " ");
   const shown = (el) => {
     if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return false;
     const r = el.getBoundingClientRect();
@@ -76,7 +77,7 @@ SETTLE_JS = r"""
 QUIET_MS_YOUNG = 700.0  # a page younger than YOUNG_MS may still be running its first scripts
 QUIET_MS = 120.0
 YOUNG_MS = 2500.0
-LATE_OPTIONS_MS = 4000.0  # options may arrive up to ~3 s after load
+LATE_OPTIONS_MS = 4500.0  # options may arrive up to ~3 s after load
 CHURN_GIVE_UP_MS = 6000.0  # a page that never stops mutating (a countdown) is taken as it is
 
 

@@ -24,7 +24,9 @@ CREDIT_PATTERNS: tuple[str, ...] = (
     r"\bcredit\s+balance",
     r"\bwallet\s+balance",
     r"\bavailable\s+credit",
-    r"\b(use|apply)\s+(my\s+|your\s+)?credit\b",
+    r"\b(use|apply)\s+(my\s+|your\s+)?(available\s+)?credits?\b",
+    r"\b(use|apply|pay\s+with)\s+(my\s+|your\s+)?(available\s+)?balance\b",
+    r"\bpay\s+with\s+rewards\b",
 )
 DECOY_PATTERNS: tuple[str, ...] = (
     r"credit\s*(or|/|&|and)\s*debit",
@@ -73,5 +75,5 @@ def source_hint(text: str) -> CreditSource:
 
 def credit_patterns(option_label: str | None) -> list[str]:
     """The built-in vocabulary plus the store's own name for its credit."""
-    extra = [option_label] if option_label else []
+    extra = [option_label.removeprefix("(?i)")] if option_label else []
     return [*CREDIT_PATTERNS, *extra]
