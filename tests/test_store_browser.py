@@ -14,10 +14,9 @@ pytestmark = pytest.mark.browser
 
 
 def walk_to_payment(page: Page, name: str, kind: str) -> None:
-    """Pick the scenario, then shop as a person would: nav, catalogue, product, cart, address, payment."""
-    page.goto(f"/scenario/{name}")
+    """Pick the scenario on the catalogue, then shop as a person would: product, cart, address, payment."""
+    page.goto(f"/gift-cards?scenario={name}")
     expect(page.get_by_test_id("scenario-name")).to_have_text(f"Scenario: {name}")
-    page.get_by_role("navigation", name="Departments").get_by_role("link", name="Gift Cards").click()
     page.get_by_test_id(f"gift-card-{kind}").click()
     expect(page.get_by_label("Amount")).to_have_value("50")
     expect(page.get_by_label("Quantity")).to_have_value("1")
@@ -82,8 +81,11 @@ def test_walk_scenario_to_payment(page: Page, name: str) -> None:
     assert page.request.get("/api/orders").json() == {"orders": []}
 
 
-def test_account_page_lists_credit_lines(page: Page) -> None:
+def test_home_nav_and_account_page(page: Page) -> None:
     page.goto("/scenario/default")
+    expect(page).to_have_url(re.compile(r"/$"))
+    page.get_by_role("navigation", name="Departments").get_by_role("link", name="Gift Cards").click()
+    expect(page.get_by_role("heading", name="Gift Cards", exact=True)).to_be_visible()
     page.get_by_role("link", name="Your Account").first.click()
     table = page.locator("table#credit-lines")
     expect(table.locator("thead th")).to_have_text(["Credit", "Source", "Balance", "Expires", "Terms"])
