@@ -11,6 +11,7 @@ from mock_store.catalogue import PRODUCTS
 from mock_store.scenarios import ExpectedOption, Scenario, list_scenarios, load_scenario
 
 pytestmark = pytest.mark.browser
+SETTLE_MS = 15_000  # late options and totals updates settle within seconds; allow for a loaded machine
 
 
 def walk_to_payment(page: Page, name: str, kind: str) -> None:
@@ -37,15 +38,15 @@ def check_option(page: Page, scenario: Scenario, want: ExpectedOption) -> None:
     line = scenario.line(want.label)
     radio = balances.get_by_role("radio", name=want.label, exact=True)
     if want.option_state == "absent":
-        expect(balances.get_by_text(want.label)).to_have_count(0)
+        expect(balances.get_by_text(want.label)).to_have_count(0, timeout=SETTLE_MS)
         return
     if scenario.ui.ineligible == "message_only" and want.option_state == "greyed_out" and line.amount > 0:
         note = balances.get_by_role("note").filter(has_text=want.label)
-        expect(note).to_be_visible()
+        expect(note).to_be_visible(timeout=SETTLE_MS)
         expect(note).to_contain_text(want.reason or "")
         expect(radio).to_have_count(0)
         return
-    expect(radio).to_be_visible()
+    expect(radio).to_be_visible(timeout=SETTLE_MS)
     row: Locator = balances.locator(".pay-option").filter(has=page.get_by_role("radio", name=want.label, exact=True))
     if want.balance:
         expect(row).to_contain_text(f"{want.balance} available")
@@ -55,21 +56,21 @@ def check_option(page: Page, scenario: Scenario, want: ExpectedOption) -> None:
         expect(radio).to_be_checked()
         return
     if want.reason:
-        expect(row).to_contain_text(want.reason)
+        expect(row.get_by_text(want.reason)).to_be_visible(timeout=SETTLE_MS)
     if scenario.ui.ineligible == "css_only" and line.amount > 0:
         expect(radio).to_be_enabled()  # no disabled attribute: only CSS, and clicks that do nothing
         radio.click()
         expect(radio).not_to_be_checked()
         assert float(row.evaluate("el => getComputedStyle(el).opacity")) < 1
     else:
-        expect(radio).to_be_disabled()
+        expect(radio).to_be_disabled(timeout=SETTLE_MS)
 
 
 @pytest.mark.parametrize("name", list_scenarios())
 def test_walk_scenario_to_payment(page: Page, name: str) -> None:
     scenario = load_scenario(name)
     walk_to_payment(page, name, scenario.probe.gift_card)
-    expect(page.locator("#credit-loading")).to_have_count(0)
+    expect(page.locator("#credit-loading")).to_have_count(0, timeout=SETTLE_MS)
     expect(page.get_by_role("radio", name="Credit or debit card ending in 4242")).to_be_checked()
     expect(page.get_by_label("Add a gift card or promotion code")).to_be_visible()
     bought = next(p.name for p in PRODUCTS if p.kind == scenario.probe.gift_card)

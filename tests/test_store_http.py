@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -21,7 +22,7 @@ from mock_store.scenarios import (
     load_scenario_file,
     scenarios_dir,
 )
-from mock_store.server import create_app
+from mock_store.server import create_app, serve_in_thread
 
 SCENARIOS = list_scenarios()
 KIND_SLUGS = {
@@ -258,3 +259,18 @@ def test_app_rejects_a_broken_default_scenario(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         create_app(scenarios_dir=tmp_path)
     assert "probe.today:" in str(caught.value) and "expect.option_state:" in str(caught.value)
+
+
+def test_serve_in_thread_runs_a_real_server_and_stops_it() -> None:
+    with serve_in_thread(scenario="no-credit") as url:
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url) and not url.endswith(":0")
+        response = httpx.get(f"{url}/account/credit")
+        assert response.status_code == 200 and "Scenario: no-credit" in response.text
+        assert httpx.get(f"{url}/api/orders").json() == {"orders": []}
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/", timeout=2)
+
+
+def test_serve_in_thread_rejects_an_unknown_scenario() -> None:
+    with pytest.raises(UnknownScenario), serve_in_thread(scenario="nope"):
+        pass  # pragma: no cover
