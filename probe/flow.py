@@ -126,7 +126,9 @@ class Walker:
         path.parent.mkdir(parents=True, exist_ok=True)
         mask = self.mask_locators()
         try:
-            await self.page.screenshot(path=str(path), mask=mask, timeout=min(self.deadline.remaining_ms(), 15000))
+            # A picture of a failing page is worth a moment past the deadline.
+            timeout = min(self.deadline.remaining_ms(floor_ms=2500), 15000)
+            await self.page.screenshot(path=str(path), mask=mask, timeout=timeout)
         except Exception:  # noqa: BLE001 - a step without a picture is still a step
             return None
         return rel
@@ -138,17 +140,58 @@ class Walker:
         locs += [self.page.locator(css) for css in (*MASK_CSS, *self.mask_selectors)]
         return locs
 
-    async def goto(self, url: str) -> None:
-        """Open a URL (relative to the target), failing on HTTP errors."""
+    async def goto(self, url: str, timeout_ms: float | None = None) -> None:
+        """Open a URL (relative to the target), failing on HTTP errors and refusing order endpoints."""
         target = urljoin(self.base_url, prof.expand(url, self.variables))
-        response = await self.page.goto(target, timeout=self.deadline.remaining_ms(), wait_until="load")
+        if self.guard.order_url(target):
+            self.guard.record("navigation", f"GET {target}", "order-placement endpoint")
+            raise FlowError(f"refused to open {target}: it is an order-placement endpoint")
+        timeout = min(timeout_ms, self.deadline.remaining_ms()) if timeout_ms else self.deadline.remaining_ms()
+        response = await self.page.goto(target, timeout=timeout, wait_until="load")
         if response is not None and response.status >= 400:
             raise FlowError(f"HTTP {response.status} at {response.url}")
 
-    async def _act(self, action: prof.Action) -> None:
+    def attempt_ms(self, retries_used: int) -> float:
+        """Time for one try of a flaky load: half of what is left while retries remain, else all of it."""
+        left = self.deadline.remaining_ms()
+        return left / 2 if retries_used < self.retries else left
+
+    def may_retry(self, exc: BaseException, retries_used: int) -> bool:
+        """A flaky failure (timeout, detached element, aborted load) with retries and time left."""
+        return (
+            retries_used < self.retries
+            and not self.deadline.expired()
+            and any(marker in str(exc) for marker in RETRYABLE)
+        )
+
+    async def open(self, url: str, name: str, *, record_success: bool = True) -> int:
+        """Open a URL as a step, retrying flaky loads; returns the retries used. A failure is recorded, then raised."""
+        started = time.monotonic()
+        retries = 0
+        causes: list[str] = []
+        while True:
+            try:
+                await self.goto(url, timeout_ms=self.attempt_ms(retries))
+            except FlowError as exc:
+                await self.record(name, started, error=str(exc), retries=retries)
+            except Exception as exc:  # noqa: BLE001 - Playwright errors become the step's error
+                causes.append(explain(exc, urljoin(self.base_url, url)))
+                if self.may_retry(exc, retries):
+                    retries += 1
+                    continue
+                # A timed-out try explains a later aborted one better than the abort does.
+                cause = next((c for c in causes if c.startswith(TIMED_OUT)), causes[-1])
+                tries = f" ({retries + 1} tries)" if retries else ""
+                await self.record(name, started, error=cause + tries, retries=retries)
+            break
+        if record_success:
+            await self.record(name, started, retries=retries)
+        return retries
+
+    async def _act(self, action: prof.Action, retries_used: int = 0) -> None:
         timeout = self.deadline.remaining_ms()
         if isinstance(action, prof.Goto):
-            await self.goto(action.url)
+            await self.goto(action.url, timeout_ms=self.attempt_ms(retries_used))
             return
         if isinstance(action, prof.WaitFor):
             if action.locator is not None:
@@ -190,22 +233,18 @@ class Walker:
         for action in step.actions:
             while True:
                 try:
-                    await self._act(action)
+                    await self._act(action, retries)
                     await self.page.wait_for_load_state("load", timeout=self.deadline.remaining_ms())
                     self._check_http()
                     break
                 except FlowError as exc:
                     error = str(exc)
                 except Exception as exc:  # noqa: BLE001 - Playwright errors become the step's error
-                    message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-                    if (
-                        retries < self.retries
-                        and not self.deadline.expired()
-                        and any(marker in str(exc) for marker in RETRYABLE)
-                    ):
+                    if self.may_retry(exc, retries):
                         retries += 1
                         continue
-                    error = f"{_describe(action)}: {message}"
+                    where = urljoin(self.base_url, action.url) if isinstance(action, prof.Goto) else self.page.url
+                    error = f"{_describe(action)}: {explain(exc, where)}"
                 break
             if error:
                 break
@@ -229,6 +268,28 @@ class Walker:
         if error is not None and fatal:
             raise FlowError(f"step '{name}' failed: {error}")
         return entry
+
+
+# Browser errors a person can act on, by the marker in Playwright's message.
+CAUSES = (
+    ("ERR_CONNECTION_REFUSED", "connection refused at {url}: nothing answers there; is the store running?"),
+    ("ERR_TOO_MANY_REDIRECTS", "redirect loop at {url}: the store keeps redirecting"),
+    ("ERR_NAME_NOT_RESOLVED", "cannot resolve the host of {url}"),
+    ("ERR_EMPTY_RESPONSE", "the server closed the connection without answering at {url}"),
+    ("ERR_CONNECTION_RESET", "the connection was reset at {url}"),
+    ("Timeout", "the page did not finish loading within the time left: {first}"),
+)
+TIMED_OUT = "the page did not finish loading"
+
+
+def explain(exc: BaseException, url: str) -> str:
+    """One line saying why a browser action failed."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else exc.__class__.__name__
+    for marker, cause in CAUSES:
+        if marker in text:
+            return cause.format(url=url, first=first)
+    return first
 
 
 def _describe(action: prof.Action) -> str:

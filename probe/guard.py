@@ -82,7 +82,11 @@ class OrderGuard:
             if request.method == "POST" and request.resource_type == "document":
                 kind = "form"
             self.record(kind, f"{request.method} {request.url}", "order-placement endpoint")
-            await route.abort("blockedbyclient")
+            if request.is_navigation_request():
+                # A 204 answer makes the browser stay on the page it was on, instead of an error page.
+                await route.fulfill(status=204, body="")
+            else:
+                await route.abort("blockedbyclient")
             return
         await route.fallback()
 
@@ -93,6 +97,11 @@ class OrderGuard:
         await page.close()
 
     async def _on_dialog(self, dialog: Dialog) -> None:
+        if dialog.type == "beforeunload":
+            # Dismissing would keep the probe on a page it means to leave; leaving never orders anything.
+            self.record("dialog", f"{dialog.type}: {dialog.message}", "leave-page prompt answered: leave")
+            await dialog.accept()
+            return
         self.record("dialog", f"{dialog.type}: {dialog.message}", "dialog dismissed")
         await dialog.dismiss()
 

@@ -40,13 +40,14 @@ async def new_context(browser: Browser) -> BrowserContext:
 async def run_check(prepared: Prepared, progress: Progress) -> tuple[Report, Path | None]:
     """Run one check in a browser launched for it; write the report; return it and the kept previous one."""
     request = prepared.request
+    deadline = Deadline(request.timeout_s)  # --timeout covers the browser's start too
     folder = ReportFolder(request.out)
     try:
         with target_url(request, request.scenario, progress) as url:
             async with async_playwright() as pw:
                 browser = await open_browser(pw, prepared, progress)
                 try:
-                    report = await check_in_browser(prepared, browser, url, folder.staging, progress)
+                    report = await check_in_browser(prepared, browser, url, folder.staging, progress, deadline=deadline)
                 finally:
                     await browser.close()
         from probe.report import write_report
@@ -86,6 +87,8 @@ async def check_in_browser(
     staging: Path,
     progress: Progress,
     cookies: Sequence[SetCookieParam] = (),
+    *,
+    deadline: Deadline | None = None,
 ) -> Report:
     """One check in its own context of an already running browser (`cookies` set in it before it starts)."""
     from probe.annotate import annotated_screenshot
@@ -93,7 +96,7 @@ async def check_in_browser(
 
     request = prepared.request
     started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)
-    deadline = Deadline(request.timeout_s)
+    deadline = deadline or Deadline(request.timeout_s)
     guard = OrderGuard(prepared.profile.guard.order_endpoints)
     context = await new_context(browser)
     if cookies:
@@ -120,20 +123,16 @@ async def check_in_browser(
     annotated: str | None = None
     observation: Observation
     try:
+        opened = 0
+        step_start = time.monotonic()
         if request.payment_page:
             progress(f"opening the payment page {url}")
-            step_start = time.monotonic()
-            try:
-                await walker.goto(url)
-            except FlowError as exc:
-                await walker.record("payment selection", step_start, error=str(exc))
-            except Exception as exc:  # noqa: BLE001 - a page that does not open is a step that failed
-                await walker.record("payment selection", step_start, error=_first_line(exc))
+            opened = await walker.open(url, "payment selection", record_success=False)
         else:
             progress(f"opening {url}")
-            await walker.goto(url)
+            await walker.open(url, "open store", record_success=False)
             lines = await read_account(prepared, walker, url, progress)
-            await walker.goto(prepared.profile.start_url)
+            await walker.open(prepared.profile.start_url, "open store", record_success=False)
             for step in prepared.profile.steps:
                 progress(f"step: {step.name}")
                 await walker.run_step(step)
@@ -143,11 +142,15 @@ async def check_in_browser(
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
         if request.payment_page:
-            await walker.record("payment selection", time.monotonic())
+            await walker.record("payment selection", step_start, retries=opened)
         if observation.credit_options:
             annotated = "payment-annotated.png"
             try:
-                await annotated_screenshot(page, observation, staging / annotated)
+                # A full-page picture of a huge page can take long: it gets what is left of the budget.
+                await asyncio.wait_for(
+                    annotated_screenshot(page, observation, staging / annotated),
+                    timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
+                )
             except Exception:  # noqa: BLE001 - the plain step screenshot is still there
                 annotated = None
     except FlowError as exc:
