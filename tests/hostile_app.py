@@ -168,7 +168,11 @@ def serve_hostile() -> Iterator[tuple[str, Hostile]]:
     """The hostile app under uvicorn in a thread on a free loopback port; yields its base URL and state."""
     state = Hostile()
     config = uvicorn.Config(
-        create_app(state), host="127.0.0.1", log_level="critical", access_log=False, lifespan="off",
+        create_app(state),
+        host="127.0.0.1",
+        log_level="critical",
+        access_log=False,
+        lifespan="off",
         timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
