@@ -75,7 +75,7 @@ def _error_page(request: Request, status: int, title: str, message: str) -> Resp
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"title": title, "message": message, "scenario_name": None, "cart_count": 0},
+        {"title": title, "message": message, "scenario_name": None, "cart_count": 0, "checkout": False},
         status_code=status,
     )
 

@@ -68,7 +68,12 @@ def current_cart(request: Request) -> Cart:
 def render(request: Request, template: str, **context: Any) -> Response:
     """A page with the shared header context (scenario, cart count)."""
     templates: Jinja2Templates = request.app.state.templates
-    base = {"scenario_name": scenario_name(request), "cart_count": current_cart(request).count, "money": money}
+    base = {
+        "scenario_name": scenario_name(request),
+        "cart_count": current_cart(request).count,
+        "money": money,
+        "checkout": request.url.path.startswith("/checkout/"),
+    }
     return templates.TemplateResponse(request, template, {**base, **context})
 
 

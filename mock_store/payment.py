@@ -70,5 +70,6 @@ def _ineligible(index: int, line: CreditLine, scenario: Scenario) -> CreditOffer
         case "message_only":
             message = f"Your {line.label} can't be used for this purchase."
             full = f"{message} {reason}" if reason else message
-            return CreditOffer(index, line, "message", "greyed_out", full, False, False)
+            # A message is not a payment option: nothing to choose, so the option is absent, with a reason.
+            return CreditOffer(index, line, "message", "absent", full, False, False)
     raise AssertionError(f"unhandled ui.ineligible {ui.ineligible}")  # pragma: no cover

@@ -37,14 +37,14 @@ def check_option(page: Page, scenario: Scenario, want: ExpectedOption) -> None:
     balances = page.locator("#credit-options")
     line = scenario.line(want.label)
     radio = balances.get_by_role("radio", name=want.label, exact=True)
-    if want.option_state == "absent":
-        expect(balances.get_by_text(want.label)).to_have_count(0, timeout=SETTLE_MS)
-        return
-    if scenario.ui.ineligible == "message_only" and want.option_state == "greyed_out" and line.amount > 0:
+    if scenario.ui.ineligible == "message_only" and want.reason and line.amount > 0:
         note = balances.get_by_role("note").filter(has_text=want.label)
         expect(note).to_be_visible(timeout=SETTLE_MS)
         expect(note).to_contain_text(want.reason or "")
         expect(radio).to_have_count(0)
+        return
+    if want.option_state == "absent":
+        expect(balances.get_by_text(want.label)).to_have_count(0, timeout=SETTLE_MS)
         return
     expect(radio).to_be_visible(timeout=SETTLE_MS)
     row: Locator = balances.locator(".pay-option").filter(has=page.get_by_role("radio", name=want.label, exact=True))
