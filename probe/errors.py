@@ -106,6 +106,9 @@ def load_yaml_model(path: Path, model: type[M], *, what: str) -> M:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(f"{what} {path}: not valid YAML{where}: {problem}") from None
+    except (ValueError, OverflowError) as exc:
+        # PyYAML builds dates itself and fails on ones that do not exist (2026-13-01).
+        raise InputError(f"{what} {path}: a value YAML reads as a date is not one ({exc}); write YYYY-MM-DD") from None
     if not isinstance(data, dict):
         raise InputError(f"{what} {path}: expected a mapping of keys at the top, got {type(data).__name__}")
     return validate_model(data, model, what=f"{what} {path}")

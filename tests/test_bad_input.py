@@ -174,3 +174,33 @@ def test_bad_baseline(tmp_path: Path) -> None:
 def test_unknown_scenario_suggests(tmp_path: Path) -> None:
     code, out, err = run(["check", "--scenario", "defualt", "--json"], tmp_path)
     assert_refused(code, out, err, "--scenario defualt", "did you mean 'default'")
+
+
+MATRIX_FILES = {
+    "misspelt": ("tragets:\n  - scenario: default\n", "tragets: unknown key (did you mean 'targets'?)"),
+    "nested": ("targets:\n  - sceanrio: default\n", "targets.0.sceanrio: unknown key (did you mean 'scenario'?)"),
+    "value": ("targets: [{scenario: default}]\ncredit_sources: [lottery]\n", "credit_sources.0"),
+    "date": ("targets: [{scenario: default}]\ntoday: 2026-13-01\n", "is not one (month must be in 1..12)"),
+    "not_yaml": ("targets: [\n", "not valid YAML at line"),
+    "missing": (None, "file not found"),
+}
+
+
+@pytest.mark.parametrize("as_json", [[], ["--json"]])
+@pytest.mark.parametrize("case", sorted(MATRIX_FILES))
+def test_bad_matrix_file(tmp_path: Path, case: str, as_json: list[str]) -> None:
+    text, needle = MATRIX_FILES[case]
+    path = tmp_path / f"{case}.yaml"
+    if text is not None:
+        path.write_text(text)
+    result = runner.invoke(app, ["matrix", str(path), "--out", str(tmp_path / "m"), *as_json])
+    assert_refused(result.exit_code, result.stdout, result.stderr, f"matrix {path}", needle)
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("command", [["check", "--profile"], ["rules", "--rules"]])
+def test_a_date_that_does_not_exist_in_any_yaml_file(tmp_path: Path, command: list[str]) -> None:
+    path = tmp_path / "dated.yaml"
+    path.write_text("name: x\ntoday: 2026-02-30\n")
+    result = runner.invoke(app, [*command, str(path), "--json"])
+    assert_refused(result.exit_code, result.stdout, result.stderr, str(path), "day is out of range for month")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from probe import profile as prof
 from probe.errors import InputError
+from probe.matrix import load_matrix
 from probe.profile import load_profile
 from probe.rules import load_table
 
@@ -40,6 +41,8 @@ PROFILE_KEYS = [
     "guide_step",
     "table",
 ]
+MATRIX_KEYS = ["name", "targets", "scenario", "url", "profile", "credit_sources", "gift_cards", "intents", "today"]
+MATRIX_KEYS += ["timeout", "rules", "expect", "outcome", "endpoints", "cdp", "ws", "payment_page", "credit_expires"]
 RULE_KEYS = ["rules", "id", "title", "when", "then", "outcome", "guide", "advice", "warning", "why", "name"]
 
 scalars = st.one_of(
@@ -161,3 +164,38 @@ def test_a_misspelt_top_level_key_is_named_with_a_suggestion(folder: Path, profi
     with pytest.raises(InputError) as info:
         load_profile(path)
     assert any(line.strip().startswith(f"{typo}: unknown key (did you mean '") for line in info.value.lines)
+
+
+@FAST
+@given(data=yamlish(MATRIX_KEYS))
+def test_matrix_loader_raises_only_input_error(folder: Path, data: Any) -> None:
+    path = write(folder, data, "matrix.yaml")
+    try:
+        spec = load_matrix(path)
+    except InputError as exc:
+        assert str(path) in exc.message
+    else:
+        assert spec.targets
+
+
+# YAML written by hand: scalars PyYAML turns into dates, numbers or nothing, in any place.
+yaml_scalars = st.one_of(
+    st.builds("{}-{:02d}-{:02d}".format, st.integers(1000, 9999), st.integers(0, 19), st.integers(0, 39)),
+    st.sampled_from(
+        ["~", "null", "yes", "0x1F", "1e999", ".nan", "!!binary AAA", "*alias", "&a x", "|", "- ", "{", "["]
+    ),
+    st.text(alphabet=string.printable, max_size=10),
+)
+yaml_texts = st.lists(
+    st.tuples(st.sampled_from(PROFILE_KEYS + MATRIX_KEYS), yaml_scalars, st.sampled_from([0, 0, 0, 1])), max_size=6
+).map(lambda rows: "".join(f"{'  ' * depth}{key}: {value}\n" for key, value, depth in rows))
+
+
+@FAST
+@given(text=yaml_texts, loader=st.sampled_from([load_profile, load_matrix, load_table]))
+def test_hand_written_yaml_raises_only_input_error(folder: Path, text: str, loader: Any) -> None:
+    path = write(folder, text, "hand.yaml")
+    try:
+        loader(path)
+    except InputError as exc:
+        assert str(path) in exc.message
