@@ -13,11 +13,12 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, ConfigDict, Field
 
 from probe import __version__
-from probe.credit import AccountLine, resolve
+from probe.credit import AccountLine, match_line, resolve, source_from_words
 from probe.diff import diff_reports, load_baseline
 from probe.errors import InputError
 from probe.models import (
     CreditContext,
+    CreditOption,
     CreditSource,
     Evidence,
     Facts,
@@ -156,6 +157,7 @@ def prepare(request: CheckRequest) -> Prepared:
         expires_from=expires_from,
         option_label=request.option_label or profile.detect.option_label,
         mask=request.mask if request.mask is not None else request.url is not None,
+        baseline=baseline,
     )
 
 
@@ -181,6 +183,7 @@ def decide(
     prepared: Prepared, observation: Observation, lines: tuple[AccountLine, ...]
 ) -> tuple[Observation, CreditContext, Verdict, tuple[OptionVerdict, ...]]:
     """Pick the option the report is about, resolve each option's credit context, and run the rules."""
+    observation = with_unoffered_lines(observation, lines)
     options = observation.credit_options
     contexts = [
         resolve(
@@ -257,9 +260,38 @@ def decide(
     return top, context, evaluate(facts(top.option_state, context), prepared.table), tuple(verdicts)
 
 
-def _given(prepared: Prepared, option: object, lines: tuple[AccountLine, ...]) -> CreditContext:
-    from probe.models import CreditOption
+def with_unoffered_lines(observation: Observation, lines: tuple[AccountLine, ...]) -> Observation:
+    """Credit lines the account lists but checkout does not offer are options too: absent ones."""
+    if observation.option_state is OptionState.unknown or not lines:
+        return observation
+    offered = observation.credit_options
+    missing = [line for line in lines if not any(match_line(o.label, (line,)) for o in offered)]
+    if not missing:
+        return observation
+    reason = observation.reason_text if not offered else None
+    extra = tuple(
+        CreditOption(
+            label=line.label,
+            option_state=OptionState.absent,
+            reason_text=reason,
+            source_hint=source_from_words(line.source_text),
+            evidence=(
+                Evidence(
+                    signal="account_line_not_offered",
+                    value=f"the account lists {line.label!r} ({line.balance or 'no balance shown'}) "
+                    "but checkout offers no such payment option",
+                    points_to=OptionState.absent,
+                    weight=2,
+                ),
+                *(() if offered else observation.evidence),
+            ),
+        )
+        for line in missing
+    )
+    return observation.model_copy(update={"credit_options": (*offered, *extra)})
 
+
+def _given(prepared: Prepared, option: object, lines: tuple[AccountLine, ...]) -> CreditContext:
     return resolve(
         option if isinstance(option, CreditOption) else None,
         lines,

@@ -13,6 +13,8 @@
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
   const isCredit = (t) => credit.some((r) => r.test(t));
   const isDecoy = (t) => decoy.some((r) => r.test(t));
+  // Text with decoy phrases removed: "Store credit can't pay; use a credit or debit card" still names store credit.
+  const stripDecoys = (t) => decoy.reduce((s, r) => s.replace(new RegExp(r.source, "gi"), " "), t);
   const up = (el) => el.parentElement || (el.parentNode && el.parentNode.host) || null;
   const contains = (a, b) => {
     for (let x = b; x; x = up(x)) if (x === a) return true;
@@ -189,6 +191,11 @@
       (el.tagName === "INPUT" && el.type === "submit");
     const hrefRaw = el.tagName === "A" ? el.getAttribute("href") || "" : "";
     const safeLink = !hrefRaw || hrefRaw.startsWith("#") || hrefRaw.startsWith("javascript:");
+    // A link to another page (an account page, "Gift card & credit balance" in the nav) is navigation, not payment.
+    if (kind === "link" && !safeLink) {
+      decoys.push(`navigation link "${name.slice(0, 60)}"`);
+      continue;
+    }
     const hidden = kind !== "option" && visuallyHidden(el);
     const visibleLabels = labels.filter((l) => visibleWhy(l) === null);
     const visual = select || (hidden ? visibleLabels[0] || tile || el : el);
@@ -294,7 +301,7 @@
     const negative = !!(m && m[1]);
     let kind;
     if (noMethodsRe.test(t)) kind = "no_methods";
-    else if (isDecoy(t)) continue;
+    else if (isDecoy(t) && !isCredit(stripDecoys(t))) continue;
     else if ((negative && !inHeader) || appliedRe.test(t)) kind = "applied";
     else if (reasonRe.test(t)) kind = "notice";
     else if (m) kind = inHeader ? "header_balance" : "balance_mention";
