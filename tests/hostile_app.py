@@ -90,6 +90,12 @@ def create_app(state: Hostile) -> ASGIApp:
         return HTMLResponse(page(PAYMENT, SCRIPTS[kind]))
 
     async def plain(request: Request) -> Response:
+        """The payment page; `?credit=open` is the same store after a policy change: the credit selectable."""
+        if request.query_params.get("credit") == "open":
+            opened = PAYMENT.replace(" disabled", "").replace(' style="color:#999"', "")
+            return HTMLResponse(
+                page(opened.replace('<p class="reason">Store credit cannot be used to buy gift cards.</p>', ""))
+            )
         return HTMLResponse(page(PAYMENT))
 
     async def popup(request: Request) -> Response:

@@ -171,3 +171,23 @@ def test_a_flaky_first_load_is_retried_and_the_report_says_so(hostile: tuple[str
     assert_observed_the_page(run, "/flaky/first-hangs")
     assert state.hits["first-hangs"] == 2
     assert run.report["steps"][0]["retries"] == 1
+
+
+def test_baseline_reports_a_policy_change(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
+    url = hostile[0] + "/pay/plain"
+    first = check(url, tmp_path / "before", "--payment-page")
+    assert first.code == 0
+    baseline = str(tmp_path / "before" / "report.json")
+
+    same = check(url, tmp_path / "same", "--payment-page", "--baseline", baseline)
+    assert same.code == 0, same.stderr
+    assert same.report["baseline_changes"] == []
+    assert f"no change since {baseline}" in same.stderr
+
+    changed = check(url + "?credit=open", tmp_path / "after", "--payment-page", "--baseline", baseline)
+    assert changed.code == 1, changed.stderr
+    changes = changed.report["baseline_changes"]
+    assert any(c.endswith(": option greyed_out -> selectable") for c in changes), changes
+    assert any("reason text changed: 'Store credit cannot be used to buy gift cards.' -> (none)" in c for c in changes)
+    assert json.loads((tmp_path / "after" / "report.json").read_text())["baseline_changes"] == changes
+    assert changes[0] in changed.stderr
