@@ -168,3 +168,51 @@ def test_matrix_agrees_with_sequential_checks(tmp_path: Path, shared_store: str)
     assert [row["name"] for row in matrix_json["rows"]] == [r.cell.name for r in result.results]
     assert (tmp_path / "matrix" / "matrix.html").is_file()
     assert orders(shared_store) == []
+
+
+@pytest.mark.browser
+def test_cli_exit_codes_junit_and_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """3 (no verdict) wins over 1 (differs), which wins over 0; one JUnit case and one report per check."""
+    monkeypatch.chdir(tmp_path)
+    mixed = write(
+        tmp_path,
+        """
+        name: exit codes
+        targets:
+          - {scenario: default}
+          - {url: "http://127.0.0.1:9/"}
+        credit_sources: [promotional]
+        timeout: 20
+        expect:
+          - {scenario: default, outcome: can_use}
+        """,
+        "mixed.yaml",
+    )
+    result = runner.invoke(app, ["matrix", str(mixed), "--junit", "junit.xml", "--workers", "2"])
+    assert result.exit_code == 3, result.output
+    assert "FAIL default-promotional: cannot_use (expected can_use)" in result.stdout
+    assert "FAIL 127-0-0-1-9-promotional: inconclusive" in result.stdout
+    junit = (tmp_path / "junit.xml").read_text()
+    assert 'tests="2" failures="1" errors="1"' in junit
+    rows = json.loads((tmp_path / "probe-matrix" / "matrix.json").read_text())["rows"]
+    assert [(r["name"], r["outcome"], r["matched"]) for r in rows] == [
+        ("default-promotional", "cannot_use", False),
+        ("127-0-0-1-9-promotional", "inconclusive", False),
+    ]
+    assert (tmp_path / "probe-matrix" / "default-promotional" / "report.html").is_file()
+    assert rows[0]["thumbnail"] and (tmp_path / "probe-matrix" / rows[0]["thumbnail"]).is_file()
+
+    differs = write(
+        tmp_path,
+        "targets: [{scenario: default}]\ncredit_sources: [promotional]\nexpect: [{outcome: can_use}]\n",
+        "differs.yaml",
+    )
+    result = runner.invoke(app, ["matrix", str(differs), "--json"])
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.stdout)["rows"][0]["expected"] == "can_use"
+    assert (tmp_path / "probe-matrix.previous" / "matrix.json").is_file()
+
+    agrees = write(tmp_path, differs.read_text().replace("can_use", "cannot_use"), "agrees.yaml")
+    result = runner.invoke(app, ["matrix", str(agrees), "--out", "m3"])
+    assert result.exit_code == 0, result.output
+    assert "ok   default-promotional: cannot_use" in result.stdout
