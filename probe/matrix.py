@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from probe.check import CheckRequest, Prepared, Progress, exit_code, prepare
 from probe.errors import InputError, ProbeError, load_yaml_model
@@ -42,6 +42,11 @@ class Target(BaseModel):
     def _one_of(self) -> Target:
         if (self.scenario is None) == (self.url is None):
             raise ValueError("give either `scenario` (the bundled store) or `url` (with a `profile`), not both")
+        if self.option_label is not None:
+            try:
+                re.compile(self.option_label)
+            except re.error as exc:
+                raise ValueError(f"option_label: not a valid regular expression ({exc})") from None
         return self
 
     @property
@@ -89,7 +94,7 @@ class MatrixSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = "probe matrix"
-    targets: tuple[Target, ...] = Field(min_length=1)
+    targets: tuple[Target, ...]
     credit_sources: tuple[CreditSource, ...] = ()
     gift_cards: tuple[GiftCardKind, ...] = ()
     intents: tuple[Intent, ...] = ()
@@ -98,6 +103,13 @@ class MatrixSpec(BaseModel):
     rules: Path | None = None
     expect: tuple[Expectation, ...] = ()
     endpoints: tuple[Endpoint, ...] = ()
+
+    @field_validator("targets")
+    @classmethod
+    def _some(cls, targets: tuple[Target, ...]) -> tuple[Target, ...]:
+        if not targets:
+            raise ValueError("list at least one target: {scenario: NAME} or {url: URL, profile: FILE}")
+        return targets
 
 
 @dataclass(frozen=True)

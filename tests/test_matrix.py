@@ -89,8 +89,9 @@ def test_paths_in_the_file_are_relative_to_it(tmp_path: Path) -> None:
     [
         ("targets:\n  - {scenario: default}\ncredit_source: [refund]\n", "credit_source: unknown key (did you mean"),
         ("targets:\n  - {scenario: default, url: 'https://x.example/'}\n", "targets.0: Value error"),
-        ("targets: []\n", "targets: Tuple should have at least 1 item"),
+        ("targets: []\n", "targets: Value error, list at least one target"),
         ("targets:\n  - {scenario: default}\ncredit_sources: [coupon]\n", "credit_sources.0: Input should be"),
+        ("targets:\n  - {url: 'https://x.example/', option_label: '('}\n", "not a valid regular expression"),
         (
             "targets:\n  - {scenario: default}\nexpect:\n  - {scenario: default, outcome: maybe}\n",
             "expect.0.outcome: Input should be",
