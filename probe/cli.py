@@ -370,7 +370,11 @@ def matrix(
     junit: JunitOpt = None,
     browser_path: Annotated[str | None, typer.Option("--browser-path", help="Chromium binary to use.")] = None,
 ) -> None:
-    """Run many checks at once (targets × credit sources × gift cards × intents); exit 3 > 1 > 0 as for check."""
+    """Run many checks at once (targets × credit sources × gift cards × intents), one report each and a matrix page.
+
+    Exit 0 when every check reached a verdict matching its expectation; 3 when any reached none (this wins);
+    else 1 when any differs from its expectation; 2 for bad input.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from probe.matrix import Cell, CellResult, junit_cases, load_matrix, run_matrix_sync
