@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page
 
 from probe.models import Observation, OptionState
 
@@ -37,8 +38,9 @@ DRAW_JS = """
 REMOVE_JS = "(id) => { const el = document.getElementById(id); if (el) el.remove(); }"
 
 
-async def annotated_screenshot(page: Page, observation: Observation, path: Path) -> None:
-    """Outline each credit option with its state, take a full-page screenshot, and remove the outline again."""
+async def annotated_screenshot(page: Page, observation: Observation, path: Path, mask: Sequence[Locator] = ()) -> None:
+    """Outline each credit option with its state, take a full-page screenshot (`mask` painted over), and remove
+    the outline again."""
     boxes = [
         {
             "x": option.box[0],
@@ -54,6 +56,6 @@ async def annotated_screenshot(page: Page, observation: Observation, path: Path)
     path.parent.mkdir(parents=True, exist_ok=True)
     await page.evaluate(DRAW_JS, [OVERLAY_ID, boxes])
     try:
-        await page.screenshot(path=str(path), full_page=True)
+        await page.screenshot(path=str(path), full_page=True, mask=list(mask))
     finally:
         await page.evaluate(REMOVE_JS, OVERLAY_ID)

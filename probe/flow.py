@@ -22,6 +22,10 @@ MASK_TEXT = (
     r"\d[\d,.]*\s?(USD|EUR|GBP|€)",
     r"(ending|ends)\s+(in\s+)?\d{4}|[*•xX]{2,}\s?\d{4}|\b\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{4}\b",
     r"[\w.+-]+@[\w-]+\.[\w.-]+",
+    # Names: greetings, delivery and sign-in lines, and card lines that carry the holder's name.
+    r"\b(?:Hello|Hi|Hey|Welcome back|Welcome),?\s+[A-Z][\w'-]+",
+    r"\b(?:Deliver(?:ing)? to|Ship(?:ping)? to|Signed in as|Logged in as|Name on card|Card ?holder)[:\s]+[A-Z][\w'-]+",
+    r"\b(?:Visa|Mastercard|MasterCard|Amex|American Express|Discover)\b.*\bExp(?:ires|iry|\.)?\b",
 )
 MASK_CSS = (
     "input[type=email]",

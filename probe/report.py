@@ -250,6 +250,7 @@ def render_html(report: Report, folder: Path | None = None) -> str:
         annotated=_annotation(report, folder),
         option_rows=_option_rows(report),
         extra_verdicts=report.verdicts if len(report.verdicts) > 1 else (),
+        other_verdicts=[v for v in report.verdicts if v.option_label != report.observation.option_label],
         steps=_step_views(report.steps),
         safety=report.safety,
         trace=relative_href(report.trace),

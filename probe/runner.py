@@ -148,7 +148,7 @@ async def check_in_browser(
             try:
                 # A full-page picture of a huge page can take long: it gets what is left of the budget.
                 await asyncio.wait_for(
-                    annotated_screenshot(page, observation, staging / annotated),
+                    annotated_screenshot(page, observation, staging / annotated, walker.mask_locators()),
                     timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
                 )
             except Exception:  # noqa: BLE001 - the plain step screenshot is still there
