@@ -380,6 +380,7 @@ def build_report(
             gift_card=prepared.gift_card,
             intent=prepared.intent,
             probe_version=__version__,
+            masked=prepared.mask,
         ),
         observation=top,
         credit=context,

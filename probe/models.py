@@ -202,6 +202,7 @@ class RunInfo(Frozen):
     gift_card: GiftCardKind
     intent: Intent
     probe_version: str
+    masked: bool = False  # balances, card numbers, e-mails and names painted over in the screenshots
 
 
 class Report(Frozen):

@@ -160,6 +160,7 @@ def test_default_report_shows_the_verdict_warning_and_outlined_payment_step(defa
     other = page.locator("#other-options").inner_text()
     assert "Promotional credit" in other and "Cannot use" in other
     assert page.locator("#no-order").is_visible()
+    assert page.locator("#masked-note").count() == 0  # the bundled store is not masked
     assert page.locator("#steps figure").count() == len(report["steps"]) >= 5
     assert_images_loaded(page)
     assert page.locator("#annotated-screenshot").get_attribute("src") == report["annotated_screenshot"]
@@ -194,6 +195,9 @@ def test_greyed_report_states_the_reason_and_outlines_the_greyed_option(greyed_r
     assert "R-greyed" in page.locator("#deciding-rule").inner_text()
     assert "isn't valid for gift card purchases" in page.locator("#reason").inner_text()
     assert "Greyed out" in page.locator("#verdict").inner_text()
+    other = page.locator("#other-options").inner_text()
+    assert "Refund credit" in other and "Can use" in other
+    assert "painted over in magenta" in page.locator("#masked-note").inner_text()  # a URL is masked by default
     assert_images_loaded(page)
     promo = greyed_run.report["observation"]["credit_options"][0]
     x, y, _, h = promo["box"]
