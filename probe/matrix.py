@@ -1,21 +1,26 @@
-"""Many checks at once: the matrix file, its expansion into cells, and running them concurrently in one browser."""
+"""Many checks at once: the cells of a matrix file run concurrently, each in its own context of one browser."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import os
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-from probe.check import CheckRequest, Prepared, Progress, exit_code, prepare
-from probe.errors import InputError, ProbeError, load_yaml_model
+from probe.check import Prepared, Progress, exit_code, prepare
+from probe.errors import InputError, ProbeError
+from probe.matrix_spec import (
+    Cell,
+    Endpoint,
+    Expectation,
+    MatrixSpec,
+    Target,
+    default_workers,
+    expand,
+    load_matrix,
+)
 from probe.models import CreditSource, GiftCardKind, Intent, Outcome, Report
 
 if TYPE_CHECKING:
@@ -25,104 +30,23 @@ if TYPE_CHECKING:
     from probe.junit import CheckResult
     from probe.report import MatrixRow
 
-
-class Target(BaseModel):
-    """What one line of the matrix probes: a bundled-store scenario, or a store URL with its profile."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    scenario: str | None = None
-    url: str | None = None
-    profile: Path | None = None
-    payment_page: bool = False
-    option_label: str | None = None
-    credit_expires: dt.date | None = None
-
-    @model_validator(mode="after")
-    def _one_of(self) -> Target:
-        if (self.scenario is None) == (self.url is None):
-            raise ValueError("give either `scenario` (the bundled store) or `url` (with a `profile`), not both")
-        if self.option_label is not None:
-            try:
-                re.compile(self.option_label)
-            except re.error as exc:
-                raise ValueError(f"option_label: not a valid regular expression ({exc})") from None
-        return self
-
-    @property
-    def label(self) -> str:
-        """The scenario name or the URL, as rows and expectations name it."""
-        return self.scenario or self.url or ""
-
-
-class Expectation(BaseModel):
-    """The outcome expected for every cell that matches all the keys given."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    scenario: str | None = None
-    url: str | None = None
-    credit_source: CreditSource | None = None
-    gift_card: GiftCardKind | None = None
-    intent: Intent | None = None
-    outcome: Outcome
-
-
-class Endpoint(BaseModel):
-    """A browser that already runs: a Chromium DevTools endpoint or a Playwright server (a bare string is `cdp`)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    cdp: str | None = None
-    ws: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare(cls, data: Any) -> Any:
-        return {"cdp": data} if isinstance(data, str) else data
-
-    @model_validator(mode="after")
-    def _one_of(self) -> Endpoint:
-        if (self.cdp is None) == (self.ws is None):
-            raise ValueError("give either `cdp` or `ws`")
-        return self
-
-
-class MatrixSpec(BaseModel):
-    """A matrix file: targets × credit sources × gift-card kinds × intents, with optional expectations."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = "probe matrix"
-    targets: tuple[Target, ...]
-    credit_sources: tuple[CreditSource, ...] = ()
-    gift_cards: tuple[GiftCardKind, ...] = ()
-    intents: tuple[Intent, ...] = ()
-    today: dt.date | None = None
-    timeout: float = Field(default=60.0, gt=0)
-    rules: Path | None = None
-    expect: tuple[Expectation, ...] = ()
-    endpoints: tuple[Endpoint, ...] = ()
-
-    @field_validator("targets")
-    @classmethod
-    def _some(cls, targets: tuple[Target, ...]) -> tuple[Target, ...]:
-        if not targets:
-            raise ValueError("list at least one target: {scenario: NAME} or {url: URL, profile: FILE}")
-        return targets
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One check of the matrix: its folder name, what it probes, and what it should find."""
-
-    name: str
-    target: Target
-    credit_source: CreditSource | None
-    gift_card: GiftCardKind | None
-    intent: Intent | None
-    expected: Outcome | None
-    request: CheckRequest
+__all__ = [
+    "Cell",
+    "CellResult",
+    "Endpoint",
+    "Expectation",
+    "MatrixResult",
+    "MatrixSpec",
+    "Target",
+    "default_workers",
+    "expand",
+    "junit_cases",
+    "load_matrix",
+    "prepare_cells",
+    "run_cells",
+    "run_matrix",
+    "run_matrix_sync",
+]
 
 
 @dataclass(frozen=True)
@@ -158,94 +82,6 @@ class MatrixResult:
         """3 if any check reached no verdict; else 1 if any differs from its expectation; else 0."""
         codes = {r.code for r in self.results}
         return 3 if 3 in codes else 1 if 1 in codes else 0
-
-
-def load_matrix(path: Path) -> MatrixSpec:
-    """Read and validate a matrix file; paths in it are taken relative to the file's folder."""
-    spec = load_yaml_model(path, MatrixSpec, what="matrix")
-    base = path.parent
-
-    def near(p: Path | None) -> Path | None:
-        return p if p is None or p.is_absolute() else base / p
-
-    return spec.model_copy(
-        update={
-            "rules": near(spec.rules),
-            "targets": tuple(t.model_copy(update={"profile": near(t.profile)}) for t in spec.targets),
-        }
-    )
-
-
-def default_workers() -> int:
-    """How many checks run at once unless told: one per core."""
-    return max(1, os.cpu_count() or 1)
-
-
-def _slug(text: str) -> str:
-    text = re.sub(r"^[a-z]+://", "", text.lower())
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40] or "check"
-
-
-def expand(spec: MatrixSpec, out: Path, **request_options: Any) -> list[Cell]:
-    """Every cell of the matrix in order, each with its request; InputError for expectations that match nothing."""
-    cells: list[Cell] = []
-    used: set[str] = set()
-    hits = [0] * len(spec.expect)
-    for target in spec.targets:
-        for source in spec.credit_sources or (None,):
-            for kind in spec.gift_cards or (None,):
-                for intent in spec.intents or (None,):
-                    parts = [target.label, source, kind, intent]
-                    name = "-".join(_slug(str(p)) for p in parts if p is not None)
-                    unique, n = name, 2
-                    while unique in used:
-                        unique, n = f"{name}-{n}", n + 1
-                    used.add(unique)
-                    expected = _expected(spec, target, source, kind, intent, hits)
-                    request = CheckRequest(
-                        url=target.url,
-                        scenario=target.scenario,
-                        profile=target.profile,
-                        payment_page=target.payment_page,
-                        option_label=target.option_label,
-                        credit_expires=target.credit_expires,
-                        credit_source=source,
-                        gift_card=kind,
-                        intent=intent,
-                        today=spec.today,
-                        timeout_s=spec.timeout,
-                        rules=spec.rules,
-                        out=out / unique,
-                        **request_options,
-                    )
-                    cells.append(Cell(unique, target, source, kind, intent, expected, request))
-    unused = [f"  expect.{i}: matches no check of the matrix" for i, n in enumerate(hits) if n == 0]
-    if unused:
-        raise InputError(f"matrix {spec.name!r}: {len(unused)} expectation(s) match nothing", lines=unused)
-    return cells
-
-
-def _expected(
-    spec: MatrixSpec,
-    target: Target,
-    source: CreditSource | None,
-    kind: GiftCardKind | None,
-    intent: Intent | None,
-    hits: list[int],
-) -> Outcome | None:
-    found: Outcome | None = None
-    for i, e in enumerate(spec.expect):
-        keys: list[tuple[object, object]] = [(e.scenario, target.scenario), (e.url, target.url)]
-        keys += [(e.credit_source, source), (e.gift_card, kind), (e.intent, intent)]
-        if all(want is None or want == have for want, have in keys):
-            hits[i] += 1
-            if found is not None and found is not e.outcome:
-                raise InputError(
-                    f"matrix {spec.name!r}: expect.{i} says {e.outcome.value} for a check an earlier "
-                    f"expectation says is {found.value}; make them agree"
-                )
-            found = e.outcome
-    return found
 
 
 def prepare_cells(cells: list[Cell]) -> list[Prepared]:
