@@ -165,6 +165,11 @@ async def observe(page: Page, *, option_label: str | None = None, timeout_s: flo
             trial = await run_trial(page, f.frame, f.item, f.control, f.target, f.select, credit)
             f.evidence.extend(trial.evidence)
             f.message = trial.message
+            if trial.balance and not f.item["balance"]:
+                f.item["balance"] = trial.balance
+                f.evidence.append(
+                    Evidence(signal="balance_revealed", value=f"{trial.balance} shown once selected", weight=0)
+                )
     scroll = (float(main["scroll"][0]), float(main["scroll"][1]))
     options: list[CreditOption] = []
     conflicts: list[str] = []

@@ -63,10 +63,16 @@
     if (tag === "A" && el.hasAttribute("href")) return "link";
     return null;
   };
+  // "Remove store credit", "×" next to an applied credit: a way to undo credit already in use, never an option to try.
+  const removeRe = /^\s*(remove|delete|cancel|clear|undo|discard)\b/i;
   const controls = [];
+  const removers = [];
   for (const el of all) {
     const k = kindOf(el);
-    if (k) controls.push([el, k]);
+    if (!k) continue;
+    const words = norm(el.getAttribute("aria-label") || el.textContent || el.value || el.title || "");
+    if ((k === "button" || k === "link") && removeRe.test(words) && isCredit(words)) removers.push([el, words]);
+    else controls.push([el, k]);
   }
   const choiceEls = controls.map(([el]) => (el.tagName === "OPTION" ? el.closest("select") : el)).filter(Boolean);
 
@@ -175,9 +181,15 @@
     const tileText = tile ? textOf(tile) : "";
     let matchedBy = "name";
     if (!isCredit(name)) {
-      const generic = name.length < 30 && !/\b(card|paypal|cash on|bank|invoice|klarna|apple|google)\b/i.test(name);
-      if (generic && tileText.length < 250 && isCredit(tileText) && kind !== "link") matchedBy = "tile";
+      const generic = name.length < 30 && !/\b(card|paypal|cash on|bank|invoice|klarna|apple|google|visa|mastercard|amex|sepa)\b/i.test(name);
+      // An <option> speaks for itself: its list's other options are not its words.
+      if (generic && tileText.length < 250 && isCredit(tileText) && kind !== "link" && kind !== "option") matchedBy = "tile";
       else continue;
+    }
+    // A control with no words of its own (an empty <label for>, an icon radio) takes the tile's credit line as its name.
+    if (!name && tile) {
+      const lines = (tile.innerText || tile.textContent || "").split("\n").map(norm).filter(Boolean);
+      name = lines.find((l) => isCredit(l) && l.length <= 80) || lines[0] || "";
     }
     const hay = matchedBy === "tile" ? tileText : name;
     if (isDecoy(name) || (matchedBy === "tile" && isDecoy(tileText))) {
@@ -283,6 +295,16 @@
 
   // Words of credit outside any control: store-applied totals lines, header balances, notices.
   const texts = [];
+  for (const [el, words] of removers) {
+    if (visibleWhy(el) !== null) continue;
+    // The row holding the remover names the credit in use and usually its amount.
+    let row = el.parentElement;
+    for (let n = 0; row && n < 3 && !moneyRe.test(textOf(row)); n++) row = row.parentElement;
+    const rowText = row ? textOf(row).replace(/\s*[\u00d7\u2715]\s*/g, " ") : "";
+    const m = rowText.length < 160 ? rowText.match(moneyRe) : null;
+    texts.push({ kind: "applied", text: m ? rowText : words, balance: m ? norm(m[2]) : null,
+                 box: rectOf([m && row ? row : el]), remover: words });
+  }
   const leafTexts = [];
   for (const el of all) {
     if (/^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT|OPTION|SELECT)$/.test(el.tagName)) continue;

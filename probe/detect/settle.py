@@ -30,6 +30,11 @@ SETTLE_JS = r"""
   const classRe = new RegExp("(^|[\\s_-])(blockui|blockoverlay|loading|loader|spinner|is-loading|is-busy|" +
     "loading-mask|skeleton|processing)([\\s_-]|$)", "i");
   const credit = opts.credit.map((p) => new RegExp(p, "i"));
+  const byClassCandidate = (el, cls) => {
+    if (!classRe.test(cls) && !classRe.test(el.id || "")) return false;
+    const t = (el.textContent || "").trim();
+    return t === "" || (t.length < 80 && busyRe.test(t));
+  };
   const busy = [];
   let text = document.body ? document.body.innerText || "" : "";
   for (const h of document.querySelectorAll("header, nav, [role=banner]")) text = text.replace(h.innerText || "", " ");
@@ -48,7 +53,10 @@ SETTLE_JS = r"""
       if (busy.length > 3 || /^(SCRIPT|STYLE|HEAD|META|LINK|HTML|BODY)$/.test(el.tagName)) continue;
       const cls = typeof el.className === "string" ? el.className : "";
       const ab = el.getAttribute("aria-busy") === "true";
-      const byClass = classRe.test(cls) || classRe.test(el.id || "");
+      // A loader, overlay or skeleton has no words of its own, or busy words ("Please wait…"); an element that
+      // merely carries a class like Shopify's "skeleton-while-loading" around real content is not busy.
+      const own = byClassCandidate(el, cls);
+      const byClass = own;
       let byText = false;
       if (!ab && !byClass && el.childElementCount <= 2) {
         const t = (el.textContent || "").trim();

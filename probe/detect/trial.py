@@ -74,6 +74,43 @@ QUIET_JS = r"""
   setTimeout(tick, 30);
 })
 """
+PREVIOUS_JS = r"""
+(el) => {
+  // What the shopper had chosen before the trial, so the page can be put back as it was.
+  if (el.tagName === "OPTION") {
+    const s = el.closest("select");
+    const cur = s ? s.options[s.selectedIndex] : null;
+    return cur && cur !== el ? cur : null;
+  }
+  if (el.tagName === "INPUT" && el.type === "radio") {
+    if (!el.name) return null;
+    const root = el.form || el.getRootNode();
+    return [...root.querySelectorAll("input[type=radio]")].find((r) => r !== el && r.name === el.name && r.checked) || null;
+  }
+  if (/^(radio|menuitemradio|option|tab)$/.test(el.getAttribute("role") || "")) {
+    const group = el.closest("[role=radiogroup], [role=listbox], [role=tablist], [role=menu]") || el.parentElement;
+    if (!group) return null;
+    return [...group.querySelectorAll("[role]")].find((r) => r !== el &&
+      ["aria-checked", "aria-selected"].some((a) => r.getAttribute(a) === "true")) || null;
+  }
+  if (el.tagName === "BUTTON" && el.getAttribute("aria-pressed") === "false") {
+    const group = el.parentElement && el.parentElement.closest("[role=group], [role=radiogroup], ul, div");
+    const pressed = group ? [...group.querySelectorAll("[aria-pressed=true]")].filter((b) => b !== el) : [];
+    return pressed.length === 1 ? pressed[0] : null;
+  }
+  return null;
+}
+"""
+RESTORE_JS = r"""
+(el) => {
+  const s = el.tagName === "OPTION" ? el.closest("select") : null;
+  if (s) { el.selected = true; s.dispatchEvent(new Event("input", { bubbles: true }));
+           s.dispatchEvent(new Event("change", { bubbles: true })); return true; }
+  el.click();
+  return true;
+}
+"""
+TOGGLE_KINDS = {"checkbox", "switch", "aria-checkbox"}
 SELECTING_KINDS = {"radio", "checkbox", "switch", "option", "aria-radio", "aria-checkbox", "aria-option", "toggle"}
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
 _FORBIDDEN = re.compile(FORBIDDEN_CLICK, re.IGNORECASE)
@@ -85,6 +122,7 @@ class TrialResult:
 
     evidence: list[Evidence] = field(default_factory=list)
     message: str | None = None
+    balance: str | None = None
 
 
 def skip_reason(item: dict[str, Any]) -> str | None:
@@ -155,6 +193,7 @@ async def run_trial(
             pass
 
     before = set(await _lines(frame))
+    previous = await _previous(control, item)
     page.on("dialog", on_dialog)
     try:
         if select is not None:
@@ -174,6 +213,10 @@ async def run_trial(
         page.remove_listener("dialog", on_dialog)
     new = [line for line in await _lines(frame) if line not in before]
     refusal = next((m for m in dialogs), None) or next((n for n in new if _REASON.search(n)), None)
+    if selected and not item["balance"]:
+        result.balance = _revealed_balance(new)
+    if selected:
+        await _restore(page, frame, control, item, previous, result)
     if item["kind"] in SELECTING_KINDS:
         if selected:
             result.evidence.append(
@@ -226,3 +269,62 @@ async def run_trial(
             )
         )
     return result
+
+
+_MONEY = re.compile(
+    r"(?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr)",
+    re.IGNORECASE,
+)
+_BALANCE_LINE = re.compile(r"\b(balance|available|remaining|funds|credit|wallet)\b", re.IGNORECASE)
+
+
+def _revealed_balance(new_lines: list[str]) -> str | None:
+    """The balance a selection revealed ("Available balance: $42.00" in a payment box that opened)."""
+    for line in new_lines:
+        money = _MONEY.search(line)
+        if money and _BALANCE_LINE.search(line) and len(line) < 160:
+            return money.group(0).strip()
+    return None
+
+
+async def _previous(control: ElementHandle, item: dict[str, Any]) -> ElementHandle | None:
+    """The control the shopper had chosen before the trial (the same group's checked radio, say)."""
+    if item["kind"] in TOGGLE_KINDS:
+        return control
+    try:
+        handle = await control.evaluate_handle(PREVIOUS_JS)
+    except PlaywrightError:
+        return None
+    return handle.as_element()
+
+
+async def _restore(
+    page: Page,
+    frame: Frame,
+    control: ElementHandle,
+    item: dict[str, Any],
+    previous: ElementHandle | None,
+    result: TrialResult,
+) -> None:
+    """Put the page back as the shopper left it: re-choose what was chosen before, or toggle the box back off."""
+    if previous is None:
+        return
+    try:
+        words = str(
+            await previous.evaluate("(el) => (el.getAttribute('aria-label') || el.textContent || el.value || '')")
+        )
+        if _FORBIDDEN.search(words):
+            return
+        await previous.evaluate(RESTORE_JS)
+        await frame.evaluate(QUIET_JS)
+        back = not bool(await control.evaluate(STATE_JS))
+    except PlaywrightError:
+        return
+    what = "toggled it back off" if previous is control else "re-selected the shopper's previous choice"
+    result.evidence.append(
+        Evidence(
+            signal="trial_restored",
+            value=what if back else f"tried to restore ({what}); the page kept the credit",
+            weight=0,
+        )
+    )

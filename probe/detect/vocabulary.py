@@ -9,9 +9,9 @@ from probe.models import CreditSource
 # JavaScript-compatible patterns (no inline flags); matched case-insensitively on both sides.
 CREDIT_PATTERNS: tuple[str, ...] = (
     r"gift[\s-]*card\s+(balance|credit|funds)",
-    r"\bstore\s+(credit|balance)",
-    r"\bshop\s+credit",
-    r"\bsite\s+credit",
+    r"\bstore\s+(credit|balance|cash|funds)",
+    r"\bshop\s+(credit|cash)",
+    r"\bsite\s+(credit|cash)",
     r"\baccount\s+(credit|balance|funds)",
     r"\bcustomer\s+credit",
     r"\bpromo(tional)?\s+(balance|credit)",
@@ -24,7 +24,7 @@ CREDIT_PATTERNS: tuple[str, ...] = (
     r"\bcredit\s+balance",
     r"\bwallet\s+balance",
     r"\bavailable\s+credit",
-    r"\b(use|apply)\s+(my\s+|your\s+)?(available\s+)?credits?\b",
+    r"\b(use|apply)\s+(my\s+|your\s+)?(available\s+)?([$\u20ac\u00a3]\s?\d[\d.,]*\s+|\d[\d.,]*\s?[\u20ac\u00a3]\s+)?credits?\b",
     r"\b(use|apply|pay\s+with)\s+(my\s+|your\s+)?(available\s+)?balance\b",
     r"\bpay\s+with\s+rewards\b",
 )
