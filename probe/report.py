@@ -71,7 +71,7 @@ KNOWN_WORDS = {
     KnownFrom.scenario: "from the scenario",
     KnownFrom.account_page: "read from the account page",
     KnownFrom.option_text: "inferred from the option’s own words",
-    KnownFrom.default: "not known; the default",
+    KnownFrom.default: "nothing told the probe",
 }
 
 
