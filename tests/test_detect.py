@@ -21,7 +21,7 @@ from probe.annotate import OVERLAY_ID, annotated_screenshot
 from probe.browser import LAUNCH_ARGS, find_browser
 from probe.detect import observe
 from probe.detect.signals import classify
-from probe.detect.vocabulary import source_hint
+from probe.detect.vocabulary import source_hint, strip_balance
 from probe.models import Evidence, Observation, OptionState
 
 pytestmark = pytest.mark.browser
@@ -103,6 +103,8 @@ def _check(obs: Any, spec: dict[str, Any], where: str) -> None:
         assert obs.reason_text is None, f"{where}: unexpected reason {obs.reason_text!r}"
     else:
         assert obs.reason_text and spec["reason"].lower() in obs.reason_text.lower(), f"{where}: {obs.reason_text!r}"
+        if spec.get("reason_exact"):
+            assert obs.reason_text == spec["reason"], f"{where}: reason {obs.reason_text!r} is not only the reason"
     assert obs.balance_text == spec.get("balance"), f"{where}: balance {obs.balance_text!r}"
 
 
@@ -180,3 +182,25 @@ def test_trial_beats_styling_and_says_so() -> None:
 )
 def test_source_hint_from_option_words(words: str, source: str) -> None:
     assert source_hint(words) == source
+
+
+@pytest.mark.parametrize(
+    ("helper", "reason"),
+    [
+        (
+            "$10.00 available Promotional credit can't be used to buy gift cards.",
+            "Promotional credit can't be used to buy gift cards.",
+        ),
+        ("Store Cash can't be spent on gift cards. Balance: $7.50", "Store Cash can't be spent on gift cards."),
+        ("Wallet balance: 12,40 € — not available for gift cards", "not available for gift cards"),
+        ("Not eligible ($11.00 available)", "Not eligible"),
+        (
+            "Your available credit (€ 9,90) cannot be used for gift card products.",
+            "Your available credit (€ 9,90) cannot be used for gift card products.",
+        ),
+        ("Available: $20.00", ""),
+        ("£8.20", ""),
+    ],
+)
+def test_reason_keeps_only_the_stated_reason(helper: str, reason: str) -> None:
+    assert strip_balance(helper) == reason

@@ -22,6 +22,7 @@ from probe.detect.vocabulary import (
     REASON_WORDS,
     credit_patterns,
     source_hint,
+    strip_balance,
 )
 from probe.errors import InputError
 from probe.models import CreditOption, Evidence, Observation, OptionState
@@ -94,19 +95,27 @@ async def _scan(frame: Frame, opts: dict[str, Any]) -> FrameScan | None:
 
 
 def _pick_reason(f: Found, state: OptionState) -> str | None:
+    """The store's stated reason: a refusal message, the description or title, else helper text that reads like one.
+
+    Pure balance phrases ("$10.00 available") are not reasons: they are cut off, and the amount stays in balance_text.
+    """
     item = f.item
     if f.message:
-        return f.message
-    explicit = [t for t in (item["described"], item["title"]) if t]
+        return strip_balance(f.message) or f.message
+    explicit = [c for c in (strip_balance(t) for t in (item["described"], item["title"]) if t) if c]
+    helpers = [c for c in (strip_balance(h) for h in item["helpers"] if h) if c]
     for text in explicit:
-        if state is not OptionState.selectable or _REASON.search(text):
-            return str(text)
-    helpers = [h for h in item["helpers"] if h]
+        if _REASON.search(text):
+            return text
     for text in helpers:
         if _REASON.search(text):
-            return str(text)
+            return text
+    if state is OptionState.selectable:
+        return None
+    if explicit:
+        return explicit[0]
     if state is OptionState.greyed_out:
-        return next((str(h) for h in helpers if not _MONEY_ONLY.search(h)), None)
+        return next((h for h in helpers if not _MONEY_ONLY.search(h)), None)
     return None
 
 

@@ -10,7 +10,7 @@ from playwright.async_api import Dialog, ElementHandle, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
 from probe.detect.settle import settle
-from probe.detect.vocabulary import FORBIDDEN_CLICK, REASON_WORDS
+from probe.detect.vocabulary import FORBIDDEN_CLICK, MONEY, REASON_WORDS
 from probe.models import Evidence, OptionState
 
 HIT_JS = r"""
@@ -85,7 +85,8 @@ PREVIOUS_JS = r"""
   if (el.tagName === "INPUT" && el.type === "radio") {
     if (!el.name) return null;
     const root = el.form || el.getRootNode();
-    return [...root.querySelectorAll("input[type=radio]")].find((r) => r !== el && r.name === el.name && r.checked) || null;
+    const radios = [...root.querySelectorAll("input[type=radio]")];
+    return radios.find((r) => r !== el && r.name === el.name && r.checked) || null;
   }
   if (/^(radio|menuitemradio|option|tab)$/.test(el.getAttribute("role") || "")) {
     const group = el.closest("[role=radiogroup], [role=listbox], [role=tablist], [role=menu]") || el.parentElement;
@@ -271,10 +272,7 @@ async def run_trial(
     return result
 
 
-_MONEY = re.compile(
-    r"(?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr)",
-    re.IGNORECASE,
-)
+_MONEY = re.compile(MONEY, re.IGNORECASE)
 _BALANCE_LINE = re.compile(r"\b(balance|available|remaining|funds|credit|wallet)\b", re.IGNORECASE)
 
 

@@ -56,6 +56,51 @@ FORBIDDEN_CLICK = (
     r"submit\s+order|checkout\s+now"
 )
 
+# An amount of money as stores print it: "$12.40", "USD 12.40", "12,40 €", "€ 9,90", "£8.20".
+MONEY = (
+    r"(?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr)"
+)
+_BAL_WORDS = (
+    r"(?:(?:your|current|available|remaining|total|wallet|account|store|credit|site)\s+){0,3}"
+    r"(?:balance|credit|funds|available)"
+)
+_BALANCE_LEAD = re.compile(
+    rf"^\s*(?:{_BAL_WORDS}\s*[:\-\u2013]?\s*)?\(?(?:{MONEY})\)?(?:\s+(?:available|remaining|left|balance|in\s+credit))?[\s.,;:\u00b7|\u2013\u2014-]*",
+    re.IGNORECASE,
+)
+_BALANCE_TAIL = re.compile(
+    rf"[\s,;:\u00b7|\u2013\u2014-]*\(?(?:{_BAL_WORDS}\s*[:\-\u2013]?\s*)?(?:{MONEY})(?:\s+(?:available|remaining|left))?\)?\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_balance(text: str) -> str:
+    """The stated reason without a pure balance phrase before or after it.
+
+    "$10.00 available Promotional credit can't be used to buy gift cards." -> "Promotional credit can't be used to
+    buy gift cards."; "Store Cash can't be spent on gift cards. Balance: $7.50" -> "Store Cash can't be spent on gift
+    cards." An amount inside the sentence ("your credit (€ 9,90) cannot be used") stays.
+    """
+    out = text.strip()
+    for _ in range(3):
+        cut = out
+        lead = _BALANCE_LEAD.match(cut)
+        # A lead that is the sentence's own subject ("Your credit ($9.90) cannot be used") stays.
+        if (
+            lead
+            and lead.end()
+            and not (
+                cut[lead.end() :][:1].islower() and not re.search(r"[.,;:\u00b7|\u2013\u2014-]\s*$", lead.group(0))
+            )
+        ):
+            cut = cut[lead.end() :].strip()
+        cut = _BALANCE_TAIL.sub("", cut, count=1).strip()
+        if cut == out:
+            break
+        out = cut
+    return out if re.search(r"[a-z]{3}", out, re.IGNORECASE) else ""
+
+
 _SOURCE_HINTS: tuple[tuple[str, CreditSource], ...] = (
     (r"\bpromo(tional)?\b", CreditSource.promotional),
     (r"\brefund", CreditSource.refund),
