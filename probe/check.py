@@ -211,6 +211,7 @@ def decide(
             gift_card=prepared.gift_card,
             intent=prepared.intent,
             today=prepared.today,
+            balance_text=context.amount_text,
         )
 
     verdicts = []

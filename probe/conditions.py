@@ -45,7 +45,7 @@ FACTS: dict[str, FactSpec] = {
     # Known only once the table has decided; rules that read it cannot decide themselves.
     "outcome": FactSpec("enum", Outcome, after_decision=True),
 }
-TEMPLATE_FIELDS = (*FACTS, "days_left")
+TEMPLATE_FIELDS = (*FACTS, "days_left", "balance")
 
 
 # Operators: each checks its value at load time and tests a fact at evaluation time.

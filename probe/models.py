@@ -129,6 +129,7 @@ class Facts(Frozen):
     gift_card: GiftCardKind = GiftCardKind.store_digital
     intent: Intent = Intent.own_use
     today: dt.date
+    balance_text: str | None = Field(default=None, description="the balance shown with the option, for the words only")
 
 
 class FiredRule(Frozen):

@@ -459,3 +459,16 @@ def test_engine_agrees_with_the_spec_precedence(f: Facts) -> None:
     assert any("use it before" in w for w in verdict.warnings) == soon
     assert ("R-large-balance" in fired) == (verdict.outcome not in (Outcome.can_use, Outcome.inconclusive))
     assert all(r.why and "{" not in r.why for r in verdict.rules)
+
+
+def test_large_balance_names_the_balance_shown() -> None:
+    facts = Facts(
+        option_state=OptionState.greyed_out,
+        credit_source=CreditSource.promotional,
+        today=dt.date(2026, 11, 25),
+        balance_text="$240.00",
+    )
+    fired = {rule.id: rule for rule in evaluate(facts).rules}
+    assert "balance shown: $240.00" in fired["R-large-balance"].why
+    unknown = {rule.id: rule for rule in evaluate(facts.model_copy(update={"balance_text": None})).rules}
+    assert "balance shown: not shown" in unknown["R-large-balance"].why
