@@ -6,6 +6,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -82,5 +83,7 @@ def test_check_returns_the_report_also_from_inside_a_running_loop(tmp_path: Path
     async def inside_a_loop() -> Report:
         return probe.check(scenario="default", credit_source="refund", out=tmp_path / "refund")
 
-    from_loop = asyncio.run(inside_a_loop())
+    # A thread of its own: pytest-playwright's sync API may already hold this thread's event loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        from_loop = pool.submit(asyncio.run, inside_a_loop()).result()
     assert from_loop.verdict.outcome is Outcome.can_use
