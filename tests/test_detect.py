@@ -27,6 +27,7 @@ from probe.models import Evidence, Observation, OptionState
 pytestmark = pytest.mark.browser
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+POOL = 8
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((PAGES / "expected.yaml").read_text(encoding="utf-8"))
 
 
@@ -70,13 +71,14 @@ async def _observe_all(base: str, names: list[str]) -> dict[str, tuple[Observati
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
         try:
-            results: dict[str, tuple[Observation, str]] = {}
-            batch = 8
-            for i in range(0, len(names), batch):
-                chunk = names[i : i + batch]
-                done = await asyncio.gather(*(_observe_one(browser, f"{base}/{n}", EXPECTED[n]) for n in chunk))
-                results.update(zip(chunk, done, strict=True))
-            return results
+            # A pool, not batches: pages that wait for late options overlap with quick ones.
+            pool = asyncio.Semaphore(POOL)
+
+            async def one(name: str) -> tuple[str, tuple[Observation, str]]:
+                async with pool:
+                    return name, await _observe_one(browser, f"{base}/{name}", EXPECTED[name])
+
+            return dict(await asyncio.gather(*(one(n) for n in names)))
         finally:
             await browser.close()
 

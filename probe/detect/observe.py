@@ -103,7 +103,7 @@ def _pick_reason(f: Found, state: OptionState) -> str | None:
     if f.message:
         return strip_balance(f.message) or f.message
     explicit = [c for c in (strip_balance(t) for t in (item["described"], item["title"]) if t) if c]
-    helpers = [c for c in (strip_balance(h) for h in item["helpers"] if h) if c]
+    helpers = [c for c in (strip_balance(_without_name(h, item["name"])) for h in item["helpers"] if h) if c]
     for text in explicit:
         if _REASON.search(text):
             return text
@@ -117,6 +117,13 @@ def _pick_reason(f: Found, state: OptionState) -> str | None:
     if state is OptionState.greyed_out:
         return next((h for h in helpers if not _MONEY_ONLY.search(h)), None)
     return None
+
+
+def _without_name(text: str, name: str) -> str:
+    """Helper text without the option's own name in front (a tile's heading read along with its description)."""
+    name = name.strip()
+    rest = text[len(name) :].lstrip(" :-\u2013\u2014") if name and text.lower().startswith(name.lower()) else text
+    return rest if re.search(r"[a-z]{3}", rest, re.IGNORECASE) else text
 
 
 async def _box(f: Found, scroll: tuple[float, float]) -> tuple[float, float, float, float] | None:
