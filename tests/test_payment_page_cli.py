@@ -1,0 +1,116 @@
+"""`probe check URL --payment-page` on a representative fixture page of each family, through the real CLI.
+
+The pages are served by a real uvicorn on a free loopback port; each run launches a real Chromium. The whole
+labelled set is covered by test_detect.py (observe() directly); this file checks that what the CLI reports, and its
+exit code, agree with the same labels.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+import yaml
+from starlette.applications import Starlette
+from starlette.staticfiles import StaticFiles
+from typer.testing import CliRunner
+
+from probe.cli import app
+
+pytestmark = pytest.mark.browser
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((PAGES / "expected.yaml").read_text(encoding="utf-8"))
+
+# One page per family: (page, what it stands for).
+FAMILIES: list[tuple[str, str]] = [
+    ("woo-classic-radio-disabled.html", "disabled attribute"),
+    ("react-aria-radio-use-my-credit-disabled.html", "aria-disabled widget"),
+    ("shopify-tile-css-disabled-tooltip.html", "greyed by CSS alone"),
+    ("overlay-takes-clicks.html", "an overlay takes the clicks"),
+    ("react-refusal-toast-store-cash.html", "the page refuses the selection"),
+    ("absent-display-none.html", "absent: display:none"),
+    ("woo-decoys-gift-card-field-absent.html", "absent: only decoys"),
+    ("iframe-disabled-title.html", "same-origin iframe"),
+    ("webcomponent-shadow-site-credit-disabled.html", "open shadow DOM"),
+    ("late-render-2500ms.html", "late rendering"),
+    ("shopify-store-credit-reduction-line.html", "credit the store applied"),
+    ("error-page.html", "an error page"),
+    ("never-settles.html", "a page that never settles"),
+]
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    """fixtures/pages served by uvicorn in a thread on a free loopback port."""
+    starlette = Starlette()
+    starlette.mount("/", StaticFiles(directory=PAGES, html=True))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(starlette, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("fixture server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+def test_families_are_labelled() -> None:
+    states = {EXPECTED[name]["state"] for name, _ in FAMILIES}
+    assert states == {"absent", "selectable", "greyed_out", "unknown"}
+
+
+@pytest.mark.parametrize("name", [name for name, _ in FAMILIES], ids=[why for _, why in FAMILIES])
+def test_check_payment_page(name: str, base_url: str, tmp_path: Path) -> None:
+    spec = EXPECTED[name]
+    unknown = spec["state"] == "unknown"
+    out = tmp_path / "report"
+    timeout = "4" if name == "never-settles.html" else "20"
+    url = f"{base_url}/{name}"
+    args = ["check", url, "--payment-page", "--json", "--out", str(out), "--no-mask", "--timeout", timeout]
+    if spec.get("option_label"):
+        args += ["--option-label", spec["option_label"]]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == (3 if unknown else 0), f"{name}: exit {result.exit_code}\n{result.output[-2000:]}"
+
+    report = json.loads(result.stdout)
+    assert report == json.loads((out / "report.json").read_text(encoding="utf-8"))
+    obs = report["observation"]
+    where = f"{name}: evidence {[(e['signal'], e['value']) for e in obs['evidence']]}"
+    assert obs["option_state"] == spec["state"], where
+    if spec.get("label"):
+        assert obs["option_label"] and spec["label"].lower() in obs["option_label"].lower(), where
+    else:
+        assert obs["option_label"] is None, where
+    if spec.get("reason"):
+        assert obs["reason_text"] and spec["reason"].lower() in obs["reason_text"].lower(), where
+    else:
+        assert obs["reason_text"] is None, where
+    assert obs["balance_text"] == spec.get("balance"), where
+
+    assert report["safety"]["order_placed"] is False
+    if unknown:
+        assert report["verdict"]["outcome"] == "inconclusive"
+        assert obs["error"]
+        return
+    assert report["verdict"]["outcome"] in {"cannot_use", "assume_cannot_use"}
+    assert obs["evidence"], "the report says what the detector saw"
+    step = next(s for s in report["steps"] if s["name"] == "payment selection")
+    assert step["url"] == url, "observing a payment page navigates nowhere"
+    assert step["screenshot"] and (out / step["screenshot"]).is_file()
+    if spec["state"] != "absent":
+        shot = out / "payment-annotated.png"
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "the annotated payment step is in the report"
