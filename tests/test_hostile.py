@@ -18,8 +18,9 @@ from probe.cli import app
 pytestmark = pytest.mark.browser
 
 runner = CliRunner()
-TIMEOUT = 8
-MARGIN = 10  # browser start and shutdown on a busy 2-core machine
+TIMEOUT = 8  # for pages that never give a verdict: the probe must give up within it
+ROOMY = 40  # for pages that do: room for a busy 2-core machine, they return long before
+MARGIN = 10  # browser shutdown and report writing on a busy 2-core machine
 
 
 @dataclass
@@ -42,7 +43,7 @@ def hostile() -> Iterator[tuple[str, Hostile]]:
         assert served[1].ordered() == [], "an order request reached the hostile store"
 
 
-def check(url: str, out: Path, *extra: str, timeout: int = TIMEOUT) -> Run:
+def check(url: str, out: Path, *extra: str, timeout: int = ROOMY) -> Run:
     started = time.monotonic()
     result = runner.invoke(app, ["check", url, "--timeout", str(timeout), "--out", str(out), "--json", *extra])
     seconds = time.monotonic() - started
@@ -57,8 +58,8 @@ def check(url: str, out: Path, *extra: str, timeout: int = TIMEOUT) -> Run:
     return Run(result.exit_code, report, out, seconds, result.stderr)
 
 
-def pay(served: tuple[str, Hostile], path: str, tmp_path: Path) -> Run:
-    return check(served[0] + path, tmp_path / "out", "--payment-page")
+def pay(served: tuple[str, Hostile], path: str, tmp_path: Path, timeout: int = ROOMY) -> Run:
+    return check(served[0] + path, tmp_path / "out", "--payment-page", timeout=timeout)
 
 
 def assert_observed_the_page(run: Run, path: str) -> None:
@@ -107,7 +108,7 @@ def test_a_page_that_orders_by_itself_is_blocked(
     assert_observed_the_page(run, path)
 
 
-def assert_inconclusive(run: Run, *causes: str) -> None:
+def assert_inconclusive(run: Run, *causes: str, timeout: int = TIMEOUT) -> None:
     assert run.code == 3, run.stderr
     assert run.report["verdict"]["outcome"] == "inconclusive"
     # Never read as "no credit option".
@@ -115,7 +116,7 @@ def assert_inconclusive(run: Run, *causes: str) -> None:
     error = run.report["observation"]["error"]
     assert error and all(cause in error for cause in causes), error
     assert "probe: inconclusive: " in run.stderr
-    assert run.seconds < TIMEOUT + MARGIN, f"took {run.seconds:.1f}s"
+    assert run.seconds < timeout + MARGIN, f"took {run.seconds:.1f}s"
     failed = [s for s in run.report["steps"] if not s["ok"]]
     assert failed and failed[-1]["error"]
 
@@ -134,40 +135,40 @@ def assert_inconclusive(run: Run, *causes: str) -> None:
 def test_a_page_that_fails_is_inconclusive_with_its_cause(
     hostile: tuple[str, Hostile], tmp_path: Path, path: str, causes: list[str], picture: bool
 ) -> None:
-    run = pay(hostile, path, tmp_path)
+    run = pay(hostile, path, tmp_path, timeout=TIMEOUT)
     assert_inconclusive(run, *causes)
     if picture:
         assert run.report["steps"][-1]["screenshot"], "the screenshot it got belongs in the report"
 
 
 def test_connection_refused_is_inconclusive(tmp_path: Path) -> None:
-    run = check(refused_url(), tmp_path / "out", "--payment-page")
+    run = check(refused_url(), tmp_path / "out", "--payment-page", timeout=TIMEOUT)
     assert_inconclusive(run, "connection refused at", "nothing answers there")
 
 
 def test_a_step_answering_503_in_a_walk_is_inconclusive(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
     run = check(hostile[0], tmp_path / "out", "--profile", str(PAGES / "broken.yaml"))
-    assert_inconclusive(run, "step 'checkout' failed", "HTTP 503")
+    assert_inconclusive(run, "step 'checkout' failed", "HTTP 503", timeout=ROOMY)
     assert [s["name"] for s in run.report["steps"]] == ["gift card", "checkout"]
     assert run.report["steps"][0]["ok"] and not run.report["steps"][1]["ok"]
 
 
 def test_a_leave_page_prompt_does_not_trap_the_walk(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
-    run = check(hostile[0], tmp_path / "out", "--profile", str(PAGES / "walk.yaml"))
+    run = check(hostile[0], tmp_path / "out", "--profile", str(PAGES / "walk.yaml"), timeout=ROOMY)
     assert_observed_the_page(run, "/pay/plain")
     assert any(kind == "dialog" and target.startswith("beforeunload") for kind, target in run.blocked)
     assert all(step["ok"] for step in run.report["steps"])
 
 
 def test_a_huge_page_still_answers_within_the_timeout(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
-    run = check(hostile[0] + "/huge?n=3000", tmp_path / "out", "--payment-page", timeout=20)
-    assert run.seconds < 20 + MARGIN, f"took {run.seconds:.1f}s"
+    run = check(hostile[0] + "/huge?n=3000", tmp_path / "out", "--payment-page", timeout=ROOMY)
+    assert run.seconds < ROOMY + MARGIN, f"took {run.seconds:.1f}s"
     assert_observed_the_page(run, "/huge?n=3000")
 
 
 def test_a_flaky_first_load_is_retried_and_the_report_says_so(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
     url, state = hostile
-    run = pay(hostile, "/flaky/first-hangs", tmp_path)
+    run = pay(hostile, "/flaky/first-hangs", tmp_path, timeout=16)  # the first try gets half of it
     assert_observed_the_page(run, "/flaky/first-hangs")
     assert state.hits["first-hangs"] == 2
     assert run.report["steps"][0]["retries"] == 1
