@@ -20,8 +20,9 @@ from starlette.staticfiles import StaticFiles
 from probe.annotate import OVERLAY_ID, annotated_screenshot
 from probe.browser import LAUNCH_ARGS, find_browser
 from probe.detect import observe
+from probe.detect.settle import settle
 from probe.detect.signals import classify
-from probe.detect.vocabulary import source_hint, strip_balance
+from probe.detect.vocabulary import credit_patterns, source_hint, strip_balance
 from probe.models import Evidence, Observation, OptionState
 
 pytestmark = pytest.mark.browser
@@ -56,12 +57,27 @@ def base_url() -> Iterator[str]:
     thread.join(timeout=5)
 
 
+CHOICES_JS = """() => [
+  ...[...document.querySelectorAll("input[type=radio], input[type=checkbox]")].map((e) => e.checked),
+  ...[...document.querySelectorAll("[aria-checked], [aria-pressed]")].map(
+    (e) => (e.getAttribute("aria-checked") || "") + (e.getAttribute("aria-pressed") || "")),
+  ...[...document.querySelectorAll("select")].map((e) => e.selectedIndex),
+]"""
+CHOICES: dict[str, tuple[list[Any], list[Any]]] = {}
+
+
 async def _observe_one(browser: Browser, url: str, spec: dict[str, Any]) -> tuple[Observation, str]:
     context = await browser.new_context(viewport={"width": 1100, "height": 800})
     try:
         page = await context.new_page()
         await page.goto(url, wait_until="load")
-        obs = await observe(page, option_label=spec.get("option_label"), timeout_s=float(spec.get("timeout_s", 10)))
+        timeout_s = float(spec.get("timeout_s", 10))
+        before: list[Any] = []
+        if spec["state"] != "unknown":
+            await settle(page, timeout_s=timeout_s, credit=credit_patterns(spec.get("option_label")))
+            before = await page.evaluate(CHOICES_JS)
+        obs = await observe(page, option_label=spec.get("option_label"), timeout_s=timeout_s)
+        CHOICES[url.rsplit("/", 1)[-1]] = (before, await page.evaluate(CHOICES_JS))
         return obs, page.url
     finally:
         await context.close()
@@ -147,6 +163,17 @@ async def _annotate(base: str, out: Path) -> tuple[Observation, bytes, bool]:
             return obs, plain, left
         finally:
             await browser.close()
+
+
+def test_trials_leave_the_shopper_choices_as_they_were(observed: dict[str, tuple[Observation, str]]) -> None:
+    restored = []
+    for name, (obs, _) in observed.items():
+        said = [e.value for o in obs.credit_options for e in o.evidence if e.signal == "trial_restored"]
+        if said and all(not v.startswith("tried") for v in said):
+            before, after = CHOICES[name]
+            assert after == before, f"{name}: choices {before} became {after} after the trial"
+            restored.append(name)
+    assert len(restored) >= 15, restored
 
 
 def test_annotated_screenshot_outlines_options_and_cleans_up(base_url: str, tmp_path: Path) -> None:
