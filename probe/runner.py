@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Sequence
@@ -49,7 +50,9 @@ async def run_check(prepared: Prepared, progress: Progress) -> tuple[Report, Pat
                 try:
                     report = await check_in_browser(prepared, browser, url, folder.staging, progress, deadline=deadline)
                 finally:
-                    await browser.close()
+                    # A browser already gone (Ctrl-C reaches Chromium too) must not hide why the run ended.
+                    with contextlib.suppress(Exception):
+                        await browser.close()
         from probe.report import write_report
 
         write_report(report, folder.staging)
@@ -166,7 +169,8 @@ async def check_in_browser(
                 await context.tracing.stop(path=str(staging / trace))
             except Exception:  # noqa: BLE001
                 trace = None
-        await context.close()
+        with contextlib.suppress(Exception):
+            await context.close()
     return build_report(
         prepared,
         target=url,
