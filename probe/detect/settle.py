@@ -77,7 +77,7 @@ SETTLE_JS = r"""
     age: now,
     quiet: now - st.last,
     busy,
-    words: credit.some((r) => r.test(text)),
+    words: credit.some((r) => r.test(text)) || text.split("\n").some((l) => credit.some((r) => r.test(l))),
   };
 }
 """

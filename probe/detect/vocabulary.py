@@ -22,7 +22,11 @@ CREDIT_PATTERNS: tuple[str, ...] = (
     r"\bpoints\s+balance",
     r"\b(use|redeem|apply|pay\s+with)\b[^.]{0,25}\bpoints\b",
     r"\bcredit\s+balance",
-    r"\bwallet\s+balance",
+    r"\bwallet\s+(balance|funds|credit)",
+    # A method named just "Wallet" (TeraWallet, store wallets), never "Google Wallet" or "digital wallets".
+    r"^\s*(my\s+|your\s+|store\s+|site\s+|account\s+)?wallet\s*(\(?\s*[$\u20ac\u00a3]?\s?\d[\d.,]*\s?[\u20ac\u00a3]?\s*\)?)?\s*$",
+    r"\bcash\s*back\s+(balance|credit|wallet|funds)",
+    r"\b(use|apply|redeem)\s+(my\s+|your\s+)?cash\s*back\b",
     r"\bavailable\s+credit",
     r"\b(use|apply)\s+(my\s+|your\s+)?(available\s+)?([$\u20ac\u00a3]\s?\d[\d.,]*\s+|\d[\d.,]*\s?[\u20ac\u00a3]\s+)?credits?\b",
     r"\b(use|apply|pay\s+with)\s+(my\s+|your\s+)?(available\s+)?balance\b",
