@@ -39,6 +39,15 @@ def test_promotional_credit_cannot_buy_gift_cards(probe_check, store):
     assert report.observation.option_state == "greyed_out"
 
 
+def test_inside_a_running_event_loop(probe_check, store):
+    import asyncio
+
+    async def body():  # as pytest-asyncio runs an async test (before pytest-playwright starts its own loop)
+        return probe_check(store, profile="profiles/store.yaml", credit_source="promotional", today="2026-11-25")
+
+    assert asyncio.run(body()).verdict.outcome == "cannot_use"
+
+
 def test_beside_pytest_playwright(page, store, probe_check):
     page.goto(store)
     assert page.title()
@@ -60,14 +69,14 @@ def test_a_fresh_project_uses_the_fixture(pytester: pytest.Pytester) -> None:
     (pytester.path / "profiles").mkdir()
     shutil.copy(BUNDLED_PROFILE, pytester.path / "profiles" / "store.yaml")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-v", "--junitxml=results.xml", timeout=600)
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
         ["*test_a_policy_that_changed_fails*FAILED*", "*AssertionError: assert *cannot_use* == 'can_use'"]
     )
     # Each check's report folder is recorded on its test, and holds the report.
     tree = ElementTree.parse(pytester.path / "results.xml")
     folders = [Path(p.get("value", "")) for p in tree.iter("property") if p.get("name") == "probe_report"]
-    assert len(folders) == 3
+    assert len(folders) == 4
     assert all((folder / "report.html").is_file() for folder in folders)
 
 
