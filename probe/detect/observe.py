@@ -180,6 +180,8 @@ async def observe(page: Page, *, option_label: str | None = None, timeout_s: flo
         if time.monotonic() - start < timeout_s + 5:
             trial = await run_trial(page, f.frame, f.item, f.control, f.target, f.select, credit)
             f.evidence.extend(trial.evidence)
+            if trial.restored:
+                f.evidence.append(trial.restored)
             f.message = trial.message
             if trial.balance and not f.item["balance"]:
                 f.item["balance"] = trial.balance

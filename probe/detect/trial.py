@@ -124,6 +124,7 @@ class TrialResult:
     evidence: list[Evidence] = field(default_factory=list)
     message: str | None = None
     balance: str | None = None
+    restored: Evidence | None = None
 
 
 def skip_reason(item: dict[str, Any]) -> str | None:
@@ -319,10 +320,8 @@ async def _restore(
     except PlaywrightError:
         return
     what = "toggled it back off" if previous is control else "re-selected the shopper's previous choice"
-    result.evidence.append(
-        Evidence(
-            signal="trial_restored",
-            value=what if back else f"tried to restore ({what}); the page kept the credit",
-            weight=0,
-        )
+    result.restored = Evidence(
+        signal="trial_restored",
+        value=what if back else f"tried to restore ({what}); the page kept the credit",
+        weight=0,
     )
