@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -20,22 +18,3 @@ def __getattr__(name: str) -> Any:
 
         return check
     raise AttributeError(f"module 'probe' has no attribute {name!r}")
-
-
-class _Package(types.ModuleType):
-    """`probe.check` is the API function even after the submodule of the same name is imported.
-
-    Importing the submodule `probe.check` would otherwise bind it over the name and bypass `__getattr__`;
-    the submodule stays reachable as `sys.modules["probe.check"]` and through `from probe.check import ...`.
-    """
-
-    @property
-    def check(self) -> Any:
-        return __getattr__("check")
-
-    @check.setter
-    def check(self, _value: Any) -> None:
-        pass
-
-
-sys.modules[__name__].__class__ = _Package

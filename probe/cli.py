@@ -3,18 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from probe.errors import InputError, ProbeError, suggest
 from probe.models import CreditSource, GiftCardKind, Intent, OptionState, Outcome, Verdict
 
+
+class OneLineErrors(TyperGroup):
+    """Usage errors (a bad option value, a missing argument) as one line on stderr, exit 2, like every other error."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        forward = {"windows_expand_args": windows_expand_args, **extra}
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **forward)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **forward)
+        except Exception as exc:
+            if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+                raise
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                exc.show()  # type: ignore[attr-defined]
+                sys.exit(exc.exit_code)
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            message = " ".join(exc.format_message().split())
+            err.print(f"probe: {message}{hint}", markup=False)
+            sys.exit(exc.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
 app = typer.Typer(
     name="probe",
+    cls=OneLineErrors,
     help="Find out, in a real browser, whether a store's checkout lets store credit pay for a gift card.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -121,7 +157,7 @@ def check(
     junit: JunitOpt = None,
 ) -> None:
     """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
-    from probe.check import CheckRequest, exit_code, run_sync
+    from probe.pipeline import CheckRequest, exit_code, run_sync
 
     try:
         if option_label is not None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from probe.check import Prepared, Progress, exit_code, prepare
 from probe.errors import InputError, ProbeError
 from probe.matrix_spec import (
     Cell,
@@ -22,6 +21,7 @@ from probe.matrix_spec import (
     load_matrix,
 )
 from probe.models import CreditSource, GiftCardKind, Intent, Outcome, Report
+from probe.pipeline import Prepared, Progress, exit_code, prepare
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam

@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from probe.check import CheckRequest
 from probe.errors import InputError, load_yaml_model
 from probe.models import CreditSource, GiftCardKind, Intent, Outcome
+from probe.pipeline import CheckRequest
 
 
 class Target(BaseModel):

@@ -14,12 +14,12 @@ from playwright.async_api import async_playwright
 
 from probe.account import read_account_table
 from probe.browser import connect, find_browser, launch
-from probe.check import Prepared, Progress, build_report, inconclusive, target_url
 from probe.credit import AccountLine
 from probe.flow import Deadline, FlowError, Walker
 from probe.folder import ReportFolder
 from probe.guard import OrderGuard
 from probe.models import Observation, Report
+from probe.pipeline import Prepared, Progress, build_report, inconclusive, target_url
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam

@@ -52,13 +52,13 @@ def test_importtime_of_the_browserless_commands(command: list[str]) -> None:
     assert not [m for m in imported if m.startswith(("playwright", "probe.runner", "probe.matrix"))]
 
 
-def test_check_is_the_api_function_even_after_the_submodule_is_imported() -> None:
+def test_check_is_the_api_function_even_after_the_pipeline_is_imported() -> None:
     from probe import api
     from probe import check as imported
-    from probe.check import CheckRequest  # the submodule of the same name still works
+    from probe.pipeline import CheckRequest
 
     assert imported is api.check is probe.check
-    assert CheckRequest.__module__ == "probe.check"
+    assert CheckRequest.__module__ == "probe.pipeline"
     assert "check" in probe.__all__
 
 

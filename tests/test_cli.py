@@ -145,3 +145,21 @@ def test_rules_and_verdict_do_not_import_playwright() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["check", "--gift-card", "bogus", "--json"], "Invalid value for '--gift-card'"),
+        (["verdict"], "Missing option '--option-state'"),
+        (["verdict", "--option-state", "maybe"], "'maybe' is not one of"),
+        (["nosuch"], "No such command 'nosuch'"),
+    ],
+)
+def test_usage_errors_are_one_line_from_the_console_script(args: list[str], needle: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "probe", *args], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("probe: ") and needle in lines[0] and "--help" in lines[0]
