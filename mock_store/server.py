@@ -7,12 +7,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 
 from mock_store.app import create_app
 
-__all__ = ["create_app", "serve", "serve_in_thread"]
+__all__ = ["create_app", "serve", "serve_app_in_thread", "serve_in_thread"]
 
 STARTUP_TIMEOUT = 15.0
 
@@ -24,15 +25,17 @@ class _ThreadServer(uvicorn.Server):
         pass
 
 
-def _config(host: str, scenario: str | None, *, log_level: str) -> uvicorn.Config:
-    app = create_app(scenario or "default")
-    return uvicorn.Config(app, host=host, log_level=log_level, access_log=False, lifespan="off")
-
-
 @contextmanager
 def serve_in_thread(host: str = "127.0.0.1", port: int = 0, *, scenario: str | None = None) -> Iterator[str]:
     """Serve the store on host:port (0 = a free port) in a daemon thread; yield its base URL; stop it on exit."""
-    config = _config(host, scenario, log_level="warning")
+    with serve_app_in_thread(create_app(scenario or "default"), host, port, name="mock store") as url:
+        yield url
+
+
+@contextmanager
+def serve_app_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, *, name: str = "server") -> Iterator[str]:
+    """Serve any ASGI app under a real uvicorn in a daemon thread on host:port (0 = free); yield its base URL."""
+    config = uvicorn.Config(app, host=host, log_level="warning", access_log=False, lifespan="off")
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -42,15 +45,15 @@ def serve_in_thread(host: str = "127.0.0.1", port: int = 0, *, scenario: str | N
         raise
     bound_port = sock.getsockname()[1]
     server = _ThreadServer(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="mock-store", daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True)
     thread.start()
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not server.started:
             if not thread.is_alive():
-                raise RuntimeError(f"the mock store failed to start on {host}:{bound_port}")
+                raise RuntimeError(f"the {name} failed to start on {host}:{bound_port}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the mock store did not start within {STARTUP_TIMEOUT:.0f}s")
+                raise RuntimeError(f"the {name} did not start within {STARTUP_TIMEOUT:.0f}s")
             time.sleep(0.01)
         shown = f"[{host}]" if ":" in host else host
         yield f"http://{shown}:{bound_port}"
@@ -62,6 +65,5 @@ def serve_in_thread(host: str = "127.0.0.1", port: int = 0, *, scenario: str | N
 
 def serve(host: str = "127.0.0.1", port: int = 8000, *, scenario: str | None = None) -> None:
     """Serve the store in the foreground until interrupted."""
-    config = _config(host, scenario, log_level="info")
-    config.port = port
+    config = uvicorn.Config(create_app(scenario or "default"), host=host, port=port, log_level="info", lifespan="off")
     uvicorn.Server(config).run()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
+from starlette.staticfiles import StaticFiles
 
-from mock_store.server import serve_in_thread
+from mock_store.server import serve_app_in_thread, serve_in_thread
 from probe.browser import LAUNCH_ARGS, find_browser
 
 
@@ -28,3 +31,15 @@ def base_url(store_url: str) -> str:
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Launch the Chromium probe would use, with the closed-network flags."""
     return {**browser_type_launch_args, "executable_path": str(find_browser().path), "args": list(LAUNCH_ARGS)}
+
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+
+
+@pytest.fixture(scope="session")
+def pages_url() -> Iterator[str]:
+    """fixtures/pages (the labelled checkout pages) served by a real uvicorn on a free loopback port."""
+    static = Starlette()
+    static.mount("/", StaticFiles(directory=PAGES, html=True))
+    with serve_app_in_thread(static, name="fixture pages") as url:
+        yield url

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 import yaml
 from playwright.async_api import Browser, async_playwright
-from starlette.applications import Starlette
-from starlette.staticfiles import StaticFiles
 
 from probe.annotate import OVERLAY_ID, annotated_screenshot
 from probe.browser import LAUNCH_ARGS, find_browser
@@ -30,31 +23,6 @@ pytestmark = pytest.mark.browser
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 POOL = 8
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((PAGES / "expected.yaml").read_text(encoding="utf-8"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    """The fixture pages served by uvicorn in a thread on a free loopback port."""
-    app = Starlette()
-    app.mount("/", StaticFiles(directory=PAGES, html=True))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("fixture server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
 
 
 CHOICES_JS = """() => [
@@ -100,9 +68,9 @@ async def _observe_all(base: str, names: list[str]) -> dict[str, tuple[Observati
 
 
 @pytest.fixture(scope="module")
-def observed(base_url: str) -> dict[str, tuple[Observation, str]]:
+def observed(pages_url: str) -> dict[str, tuple[Observation, str]]:
     """Every fixture page observed once, in one browser, pages in parallel batches."""
-    return asyncio.run(_observe_all(base_url, sorted(EXPECTED)))
+    return asyncio.run(_observe_all(pages_url, sorted(EXPECTED)))
 
 
 def test_enough_fixture_pages() -> None:
@@ -127,12 +95,12 @@ def _check(obs: Any, spec: dict[str, Any], where: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_observe_fixture(name: str, observed: dict[str, tuple[Observation, str]], base_url: str) -> None:
+def test_observe_fixture(name: str, observed: dict[str, tuple[Observation, str]], pages_url: str) -> None:
     spec = EXPECTED[name]
     obs, final_url = observed[name]
     detail = f"{name}\nevidence: {[(e.signal, e.value) for e in obs.evidence]}\nerror: {obs.error}"
     _check(obs, spec, detail)
-    assert final_url == f"{base_url}/{name}", "observing must not navigate or submit anything"
+    assert final_url == f"{pages_url}/{name}", "observing must not navigate or submit anything"
     if obs.option_state is OptionState.unknown:
         assert obs.error
         return
@@ -176,9 +144,9 @@ def test_trials_leave_the_shopper_choices_as_they_were(observed: dict[str, tuple
     assert len(restored) >= 15, restored
 
 
-def test_annotated_screenshot_outlines_options_and_cleans_up(base_url: str, tmp_path: Path) -> None:
+def test_annotated_screenshot_outlines_options_and_cleans_up(pages_url: str, tmp_path: Path) -> None:
     out = tmp_path / "shots" / "payment-annotated.png"
-    obs, plain, overlay_left = asyncio.run(_annotate(base_url, out))
+    obs, plain, overlay_left = asyncio.run(_annotate(pages_url, out))
     assert [o.option_state for o in obs.credit_options] == [OptionState.selectable, OptionState.greyed_out]
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -8,18 +8,11 @@ exit code, agree with the same labels.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 import yaml
-from starlette.applications import Starlette
-from starlette.staticfiles import StaticFiles
 from typer.testing import CliRunner
 
 from probe.cli import app
@@ -47,39 +40,18 @@ FAMILIES: list[tuple[str, str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    """fixtures/pages served by uvicorn in a thread on a free loopback port."""
-    starlette = Starlette()
-    starlette.mount("/", StaticFiles(directory=PAGES, html=True))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(starlette, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("fixture server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
-
-
 def test_families_are_labelled() -> None:
     states = {EXPECTED[name]["state"] for name, _ in FAMILIES}
     assert states == {"absent", "selectable", "greyed_out", "unknown"}
 
 
 @pytest.mark.parametrize("name", [name for name, _ in FAMILIES], ids=[why for _, why in FAMILIES])
-def test_check_payment_page(name: str, base_url: str, tmp_path: Path) -> None:
+def test_check_payment_page(name: str, pages_url: str, tmp_path: Path) -> None:
     spec = EXPECTED[name]
     unknown = spec["state"] == "unknown"
     out = tmp_path / "report"
     timeout = "4" if name == "never-settles.html" else "20"
-    url = f"{base_url}/{name}"
+    url = f"{pages_url}/{name}"
     args = ["check", url, "--payment-page", "--json", "--out", str(out), "--no-mask", "--timeout", timeout]
     if spec.get("option_label"):
         args += ["--option-label", spec["option_label"]]
