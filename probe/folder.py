@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from probe.errors import InputError
 
 REPORT_MARKERS = ("report.json", "matrix.json")
+STALE_AFTER_S = 6 * 3600  # a staging folder this old belongs to a run that was killed, not one still going
 
 
 class ReportFolder:
@@ -24,11 +26,22 @@ class ReportFolder:
             )
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
+            self._remove_stale()
             self.staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
         except OSError as exc:
             raise InputError(
                 f"--out {out}: cannot write there ({exc.strerror or exc}); choose another folder"
             ) from None
+
+    def _remove_stale(self) -> None:
+        """Remove staging folders that killed runs left beside `out` long ago."""
+        cutoff = time.time() - STALE_AFTER_S
+        for stale in self.out.parent.glob(f".{self.out.name}.*.tmp"):
+            try:
+                if stale.is_dir() and stale.stat().st_mtime < cutoff:
+                    shutil.rmtree(stale, ignore_errors=True)
+            except OSError:
+                continue
 
     @property
     def previous(self) -> Path:
