@@ -136,6 +136,43 @@ async def _box(f: Found, scroll: tuple[float, float]) -> tuple[float, float, flo
     return (box["x"] + scroll[0], box["y"] + scroll[1], box["width"], box["height"])
 
 
+OPEN_DETAILS_JS = r"""
+(credit) => {
+  const rx = credit.map((p) => new RegExp(p, "i"));
+  const opened = [];
+  for (const d of document.querySelectorAll("details:not([open])")) {
+    const text = (d.textContent || "").replace(/\s+/g, " ").trim();
+    if (text.length > 1500 || !rx.some((r) => r.test(text))) continue;
+    const s = d.querySelector("summary");
+    if (s && getComputedStyle(s).display === "none") continue;
+    d.open = true;
+    opened.push(((s && s.textContent) || "").replace(/\s+/g, " ").trim().slice(0, 80));
+  }
+  return opened;
+}
+"""
+
+
+async def _open_credit_details(frame: Frame, credit: list[str]) -> list[str]:
+    """Open closed <details> that hold credit words: a shopper can open them, so what they hold is on offer."""
+    try:
+        opened: list[str] = await frame.evaluate(OPEN_DETAILS_JS, credit)
+    except PlaywrightError:
+        return []
+    return opened
+
+
+async def _rebuilt(found: list[Found]) -> bool:
+    """Whether the page replaced an observed option while it was being observed (an SPA re-rendering its list)."""
+    for f in found:
+        try:
+            if not await f.control.evaluate("(e) => e.isConnected"):
+                return True
+        except PlaywrightError:
+            return True
+    return False
+
+
 def _unknown(page: Page, error: str, evidence: list[Evidence]) -> Observation:
     return Observation(option_state=OptionState.unknown, error=error, evidence=tuple(evidence), page_url=page.url)
 
@@ -147,6 +184,10 @@ async def observe(page: Page, *, option_label: str | None = None, timeout_s: flo
             re.compile(option_label)
         except re.error as exc:
             raise InputError(f"--option-label {option_label!r}: not a valid regular expression ({exc})") from exc
+    return await _observe(page, option_label, timeout_s, again=True)
+
+
+async def _observe(page: Page, option_label: str | None, timeout_s: float, *, again: bool) -> Observation:
     credit = credit_patterns(option_label)
     start = time.monotonic()
     if page.url.startswith("chrome-error://"):
@@ -158,6 +199,13 @@ async def observe(page: Page, *, option_label: str | None = None, timeout_s: flo
     if not settled.ok:
         return _unknown(page, f"the page did not settle within {timeout_s:g} s ({settled.why})", evidence)
     evidence.append(Evidence(signal="settle", value=f"settled after {settled.waited_s:.2f} s", weight=0))
+    for frame in page.frames:
+        for summary in await _open_credit_details(frame, credit):
+            evidence.append(
+                Evidence(
+                    signal="collapsed", value=f"opened the closed <details> {summary!r}, as a shopper can", weight=0
+                )
+            )
     opts = {
         "credit": credit,
         "decoy": list(DECOY_PATTERNS),
@@ -188,6 +236,12 @@ async def observe(page: Page, *, option_label: str | None = None, timeout_s: flo
                 f.evidence.append(
                     Evidence(signal="balance_revealed", value=f"{trial.balance} shown once selected", weight=0)
                 )
+    if again and await _rebuilt(found):
+        later = await _observe(page, option_label, timeout_s, again=False)
+        note = Evidence(
+            signal="re_rendered", value="the page rebuilt its payment options while observed; observed them again"
+        )
+        return later.model_copy(update={"evidence": (note, *later.evidence)})
     scroll = (float(main["scroll"][0]), float(main["scroll"][1]))
     options: list[CreditOption] = []
     conflicts: list[str] = []

@@ -8,7 +8,7 @@
   const noMethodsRe = rx(opts.noMethods);
   const forbidRe = rx(opts.forbidden);
   const moneyRe =
-    /([-\u2212\u2013]\s?)?((?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr))/i;
+    /([-\u2212]\s?|\u2013(?=\S))?((?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr))/i;
   const pointsRe = /()(\d[\d,]*\s+(?:reward\s+)?points)/i;
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
   const isCredit = (t) => credit.some((r) => r.test(t));
@@ -71,10 +71,21 @@
     const k = kindOf(el);
     if (!k) continue;
     const words = norm(el.getAttribute("aria-label") || el.textContent || el.value || el.title || "");
-    if ((k === "button" || k === "link") && removeRe.test(words) && isCredit(words)) removers.push([el, words]);
+    // A bare "Remove" link counts when the row it sits in names the credit ("Store credit applied: $25.00 Remove").
+    const bare = words.length <= 20 && !isCredit(words);
+    let row = bare ? el.parentElement : null;
+    for (let n = 0; row && n < 2 && norm(row.textContent).length <= words.length; n++) row = row.parentElement;
+    const rowWords = row ? norm(row.textContent) : "";
+    const rowNamesCredit = !!row && rowWords.length < 160 && isCredit(rowWords) && !isDecoy(rowWords);
+    if ((k === "button" || k === "link") && removeRe.test(words) && (isCredit(words) || rowNamesCredit)) removers.push([el, words]);
     else controls.push([el, k]);
   }
-  const choiceEls = controls.map(([el]) => (el.tagName === "OPTION" ? el.closest("select") : el)).filter(Boolean);
+  // A "Learn why" / "?" button that only shows a tooltip is part of its option's tile, not another choice.
+  const tipAttrs = ["data-tooltip", "data-tip", "data-bs-original-title", "data-original-title", "data-bs-title", "data-tooltip-content"];
+  const tipOnly = (el) => tipAttrs.some((a) => el.hasAttribute(a)) &&
+    /^(learn (why|more)|why\??|more info|details|info|help|\?|i)?$/i.test(norm(el.getAttribute("aria-label") || el.textContent));
+  const choiceEls = controls.filter(([el]) => !tipOnly(el))
+    .map(([el]) => (el.tagName === "OPTION" ? el.closest("select") : el)).filter(Boolean);
 
   const labelsOf = (el) => {
     const out = [];
@@ -217,10 +228,13 @@
     const describedIds = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
     const described = norm(describedIds.map((id) => byId(el, id)).filter(Boolean).map((d) => d.textContent).join(" "));
     const titled = ancestorWith(el, (a) => a === tile ? false : !!(a.getAttribute && (a.getAttribute("title") || a.getAttribute("data-tooltip") || a.getAttribute("data-tip") || a.getAttribute("data-bs-original-title"))));
-    const titleFrom = [el, ...labels, ...(tile ? [tile] : []), ...(titled ? [titled] : [])];
+    // A "Learn why" / "?" button beside the option that carries the tooltip text in a data attribute.
+    const tipHolder = tile && [...tile.querySelectorAll(tipAttrs.map((a) => `[${a}]`).join(", "))]
+      .find((x) => x !== el && !contains(x, el) && visibleWhy(x) === null);
+    const titleFrom = [el, ...labels, ...(tile ? [tile] : []), ...(titled ? [titled] : []), ...(tipHolder ? [tipHolder] : [])];
     let title = "";
     for (const t of titleFrom) {
-      const v = t.getAttribute && (t.getAttribute("title") || t.getAttribute("data-tooltip") || t.getAttribute("data-tip") || t.getAttribute("data-bs-original-title"));
+      const v = t.getAttribute && (t.getAttribute("title") || tipAttrs.map((a) => t.getAttribute(a)).find(Boolean));
       if (v) { title = norm(v); break; }
     }
     const tipEl = tile && tile.querySelector('[role="tooltip"], .tooltip, .tooltiptext, .tooltip-text');

@@ -44,7 +44,13 @@ STATE_JS = r"""
 (el) => {
   if (el.tagName === "OPTION") return el.selected;
   if (el.tagName === "INPUT" && /^(radio|checkbox)$/i.test(el.type)) return el.checked;
-  return ["aria-checked", "aria-selected", "aria-pressed", "aria-expanded"].some((a) => el.getAttribute(a) === "true");
+  const aria = ["aria-checked", "aria-selected", "aria-pressed", "aria-expanded"];
+  if (aria.some((a) => el.getAttribute(a) === "true")) return true;
+  // A tab or tile whose script marks the choice by class only (class="nav-link active").
+  if (aria.some((a) => el.hasAttribute(a))) return false;
+  const marks = /\b(active|selected|is-selected|is-active|checked)\b/;
+  const marked = (x) => !!x && typeof x.className === "string" && marks.test(x.className);
+  return marked(el) || (!!el.parentElement && el.parentElement.tagName === "LI" && marked(el.parentElement));
 }
 """
 LINES_JS = r"""
@@ -262,13 +268,10 @@ async def run_trial(
             )
         )
     else:
+        # A button or link with nothing to show may act on the server ("Use Store Credit" posts and re-renders):
+        # silence alone does not prove a refusal.
         result.evidence.append(
-            Evidence(
-                signal="trial_selection",
-                value="clicked it: nothing visible changed",
-                points_to=OptionState.greyed_out,
-                weight=2,
-            )
+            Evidence(signal="trial_selection", value="clicked it: nothing visible changed", weight=0)
         )
     return result
 

@@ -31,6 +31,11 @@ CREDIT_PATTERNS: tuple[str, ...] = (
     r"\b(use|apply)\s+(my\s+|your\s+)?(available\s+)?([$\u20ac\u00a3]\s?\d[\d.,]*\s+|\d[\d.,]*\s?[\u20ac\u00a3]\s+)?credits?\b",
     r"\b(use|apply|pay\s+with)\s+(my\s+|your\s+)?(available\s+)?balance\b",
     r"\bpay\s+with\s+rewards\b",
+    # German and French storefronts: "Guthaben verwenden", "Kundenguthaben", "Utiliser mon avoir", "avoir client".
+    r"guthaben",
+    r"\b(mon|votre|l['\u2019]|d['\u2019])\s?avoirs?\b",
+    r"\bavoirs?\s+(client|disponibles?)\b",
+    r"\bcr[\u00e9e]dit\s+(boutique|client|magasin)\b",
 )
 DECOY_PATTERNS: tuple[str, ...] = (
     r"credit\s*(or|/|&|and)\s*debit",
@@ -41,10 +46,14 @@ DECOY_PATTERNS: tuple[str, ...] = (
     r"\bcard\s+(number|pin)\b",
     r"\bcheck\s+(your\s+|my\s+|the\s+)?(gift[\s-]*card\s+)?balance",
     r"\b(add|enter)\s+(a\s+|another\s+)?gift[\s-]*card",
+    # A link to the credit's terms or FAQ names the credit but offers nothing to choose.
+    r"\b(terms|conditions|policy|policies|faq)\s*$",
+    r"\bguthaben\s+(pr\u00fcfen|abfragen)",
 )
 REASON_WORDS = (
     r"\b(not|cannot|can't|can’t|unable|unavailable|ineligible|excluded|exclude|restricted|only|"
-    r"isn't|isn’t|doesn't|doesn’t|won't|expired|minimum|not\s+allowed|disabled|invalid)\b"
+    r"isn't|isn’t|doesn't|doesn’t|won't|expired|minimum|not\s+allowed|disabled|invalid|"
+    r"nicht|keine?|pas|impossible)\b"
 )
 BUSY_TEXT = (
     r"^\s*((updating|loading|refreshing|calculating|processing|recalculating)[^.…]{0,40}(…|\.\.\.)|"
@@ -53,7 +62,8 @@ BUSY_TEXT = (
 NO_METHODS_TEXT = r"no\s+(payment\s+methods?|payment\s+options?)\s+(are\s+)?(available|offered)"
 APPLIED_TEXT = (
     r"(covered|paid)\s+(in\s+full\s+)?(by|with)\s+[^.]{0,30}\b(credit|balance)|"
-    r"\b(credit|balance)\b[^.]{0,20}\b(has\s+been|was|is|been)\s+applied|\bapplied\b[^.]{0,30}\b(credit|balance)\b"
+    r"\b(credit|balance)\b[^.]{0,20}\b(has\s+been|was|is|been)\s+applied|\bapplied\b[^.]{0,30}\b(credit|balance)\b|"
+    r"\b(credit|balance)\s+applied\b"
 )
 FORBIDDEN_CLICK = (
     r"place\s+(your\s+)?order|buy\s+now|pay\s+now|complete\s+(your\s+)?(purchase|order)|\bconfirm\b|"
