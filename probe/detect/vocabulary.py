@@ -33,7 +33,8 @@ CREDIT_PATTERNS: tuple[str, ...] = (
     r"\bpay\s+with\s+rewards\b",
     # German and French storefronts: "Guthaben verwenden", "Kundenguthaben", "Utiliser mon avoir", "avoir client".
     r"guthaben",
-    r"\b(mon|votre|l['\u2019]|d['\u2019])\s?avoirs?\b",
+    # Not "d'avoir": "Merci d'avoir choisi…" is the verb.
+    r"\b(mon|votre|un|l['\u2019])\s?avoirs?\b",
     r"\bavoirs?\s+(client|disponibles?)\b",
     r"\bcr[\u00e9e]dit\s+(boutique|client|magasin)\b",
 )
