@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from probe.errors import InputError, ProbeError, suggest
+from probe.errors import InputError, ProbeError, regex_problem, suggest
 from probe.models import CreditSource, GiftCardKind, Intent, OptionState, Outcome, Verdict
 
 
@@ -244,14 +244,9 @@ def diff(
 
 
 def _check_regex(value: str, option: str) -> None:
-    import re
-
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise InputError(
-            f"{option} {value!r}: not a valid regular expression ({exc}); escape special characters"
-        ) from None
+    problem = regex_problem(value)
+    if problem:
+        raise InputError(f"{option} {value!r}: {problem}; escape special characters")
 
 
 def _print_verdict(verdict: Verdict, state: OptionState | None = None, label: str | None = None) -> None:

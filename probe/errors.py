@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
@@ -31,6 +32,15 @@ class InputError(ProbeError):
     """Bad input: usage, an unreadable or invalid file, a bad date. Exit 2."""
 
     exit_code = 2
+
+
+def regex_problem(value: str) -> str | None:
+    """Why `value` is not a valid regular expression, or None when it is one."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"not a valid regular expression ({exc})"
+    return None
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

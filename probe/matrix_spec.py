@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from probe.errors import InputError, load_yaml_model
+from probe.errors import InputError, load_yaml_model, regex_problem
 from probe.models import CreditSource, GiftCardKind, Intent, Outcome
 from probe.pipeline import CheckRequest
 
@@ -32,11 +32,9 @@ class Target(BaseModel):
     def _one_of(self) -> Target:
         if (self.scenario is None) == (self.url is None):
             raise ValueError("give either `scenario` (the bundled store) or `url` (with a `profile`), not both")
-        if self.option_label is not None:
-            try:
-                re.compile(self.option_label)
-            except re.error as exc:
-                raise ValueError(f"option_label: not a valid regular expression ({exc})") from None
+        problem = regex_problem(self.option_label) if self.option_label is not None else None
+        if problem:
+            raise ValueError(f"option_label: {problem}")
         return self
 
     @property

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from string import Template
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from probe.errors import InputError, load_yaml_model
+from probe.errors import InputError, load_yaml_model, regex_problem
 
 BUNDLED_PROFILE = Path(__file__).parent / "data" / "mock_store.yaml"
 LOCATOR_KINDS = ("role", "label", "text", "placeholder", "test_id", "css")
@@ -130,11 +129,9 @@ class Detect(Model):
     @field_validator("option_label")
     @classmethod
     def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
+        problem = regex_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
         return value
 
 
@@ -147,10 +144,9 @@ class Guard(Model):
     @classmethod
     def _regexes(cls, values: list[str]) -> list[str]:
         for value in values:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"{value!r} is not a valid regular expression: {exc}") from None
+            problem = regex_problem(value)
+            if problem:
+                raise ValueError(f"{value!r}: {problem}")
         return values
 
 

@@ -24,7 +24,7 @@ from probe.detect.vocabulary import (
     source_hint,
     strip_balance,
 )
-from probe.errors import InputError
+from probe.errors import InputError, regex_problem
 from probe.models import CreditOption, Evidence, Observation, OptionState
 
 SCAN_JS = (Path(__file__).with_name("scan.js")).read_text(encoding="utf-8")
@@ -179,11 +179,9 @@ def _unknown(page: Page, error: str, evidence: list[Evidence]) -> Observation:
 
 async def observe(page: Page, *, option_label: str | None = None, timeout_s: float = 10.0) -> Observation:
     """Observe the page as it is (no navigation) and describe each credit option on it."""
-    if option_label:
-        try:
-            re.compile(option_label)
-        except re.error as exc:
-            raise InputError(f"--option-label {option_label!r}: not a valid regular expression ({exc})") from exc
+    problem = regex_problem(option_label) if option_label else None
+    if problem:
+        raise InputError(f"--option-label {option_label!r}: {problem}")
     return await _observe(page, option_label, timeout_s, again=True)
 
 
