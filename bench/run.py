@@ -32,7 +32,7 @@ PROBE = str(BIN / "probe") if (BIN / "probe").exists() else "probe"
 BARE = """
 import sys
 from playwright.sync_api import sync_playwright
-from probe.browser import LAUNCH_ARGS, find_browser
+from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 with sync_playwright() as pw:
     browser = pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))

@@ -14,8 +14,8 @@ from playwright.async_api import async_playwright
 from starlette.applications import Starlette
 from starlette.staticfiles import StaticFiles
 
-from probe.browser import LAUNCH_ARGS, find_browser
 from probe.detect import observe
+from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 DEFAULT_PAGES = ("woo-classic-radio-selectable.html", "shopify-tiles-css-greyed.html", "absent-header-balance.html")

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from probe.errors import InputError, suggest, validation_lines
 from probe.models import Report
-from probe.pipeline import CheckRequest, run_sync
+from probe.run.pipeline import CheckRequest, run_sync
 
 # Keyword spellings of the command line that differ from the request's field names.
 ALIASES = {"timeout": "timeout_s", "mask_selector": "mask_selectors"}

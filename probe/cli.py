@@ -157,7 +157,7 @@ def check(
     junit: JunitOpt = None,
 ) -> None:
     """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
-    from probe.pipeline import CheckRequest, exit_code, run_sync
+    from probe.run.pipeline import CheckRequest, exit_code, run_sync
 
     try:
         if option_label is not None:
@@ -204,7 +204,7 @@ def check(
         _print_changes(report.baseline_changes, f"since {baseline}", to_stderr=as_json)
         code = 1 if code == 0 and report.baseline_changes else code
     if junit is not None:
-        from probe.junit import CheckResult, write_junit
+        from probe.report.junit import CheckResult, write_junit
 
         name = url or f"scenario {scenario or 'default'}"
         write_junit(junit, [CheckResult(name=name, report=report, expected=expect, report_path=str(out))])
@@ -230,7 +230,7 @@ def diff(
     """What changed between two reports, by observation and verdict; exit 1 on a change, 0 when the same."""
     import json
 
-    from probe.diff import diff_paths
+    from probe.report.diff import diff_paths
 
     try:
         changes = diff_paths(old, new)
@@ -279,8 +279,8 @@ def verdict(
     as_json: JsonOpt = False,
 ) -> None:
     """The decision table alone, no browser: what the rules say for these facts."""
+    from probe.decide.rules import evaluate, load_table
     from probe.models import Facts
-    from probe.rules import evaluate, load_table
 
     try:
         facts = Facts(
@@ -303,7 +303,7 @@ def verdict(
 @app.command("rules")
 def rules_command(rules: RulesOpt = None, as_json: JsonOpt = False) -> None:
     """The decision table, readable (or as JSON)."""
-    from probe.rules import describe_table, load_table
+    from probe.decide.rules import describe_table, load_table
 
     try:
         table = load_table(rules)
@@ -372,7 +372,7 @@ def doctor(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the exit code.")] = False,
 ) -> None:
     """Which browser would be used and why; what to do when none is found."""
-    from probe.browser import find_browser, playwright_browsers_dir
+    from probe.walk.browser import find_browser, playwright_browsers_dir
 
     try:
         choice = find_browser(browser_path)
@@ -408,7 +408,7 @@ def matrix(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from probe.matrix import Cell, CellResult, junit_cases, load_matrix, run_matrix_sync
+    from probe.run.matrix import Cell, CellResult, junit_cases, load_matrix, run_matrix_sync
 
     bar = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
@@ -440,7 +440,7 @@ def matrix(
             expected = f" (expected {row.expected.value})" if row.expected and not row.matched else ""
             out.print(f"{mark} {row.name}: {row.outcome.value}{expected}", markup=False)
     if junit is not None:
-        from probe.junit import write_junit
+        from probe.report.junit import write_junit
 
         write_junit(junit, junit_cases(result), suite_name=spec.name)
     if result.kept is not None:

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.staticfiles import StaticFiles
 
 from mock_store.server import serve_app_in_thread, serve_in_thread
-from probe.browser import LAUNCH_ARGS, find_browser
+from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import probe
 from probe.errors import InputError
 from probe.models import Outcome, Report
 
-HEAVY = ("playwright", "fastapi", "uvicorn", "probe.runner", "probe.api")
+HEAVY = ("playwright", "fastapi", "uvicorn", "probe.run.check", "probe.api")
 
 
 def _modules_after(code: str) -> list[str]:
@@ -48,17 +48,17 @@ def test_importtime_of_the_browserless_commands(command: list[str]) -> None:
     )
     assert done.returncode == 0, done.stderr
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
-    assert "probe.rules" in imported
-    assert not [m for m in imported if m.startswith(("playwright", "probe.runner", "probe.matrix"))]
+    assert "probe.decide.rules" in imported
+    assert not [m for m in imported if m.startswith(("playwright", "probe.run.check", "probe.run.matrix"))]
 
 
 def test_check_is_the_api_function_even_after_the_pipeline_is_imported() -> None:
     from probe import api
     from probe import check as imported
-    from probe.pipeline import CheckRequest
+    from probe.run.pipeline import CheckRequest
 
     assert imported is api.check is probe.check
-    assert CheckRequest.__module__ == "probe.pipeline"
+    assert CheckRequest.__module__ == "probe.run.pipeline"
     assert "check" in probe.__all__
 
 

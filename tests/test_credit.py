@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from probe.credit import AccountLine, match_line, parse_date, resolve, source_from_words
+from probe.decide.credit import AccountLine, match_line, parse_date, resolve, source_from_words
 from probe.models import CreditOption, CreditSource, KnownFrom, OptionState
 
 

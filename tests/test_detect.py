@@ -10,13 +10,13 @@ import pytest
 import yaml
 from playwright.async_api import Browser, async_playwright
 
-from probe.annotate import OVERLAY_ID, annotated_screenshot
-from probe.browser import LAUNCH_ARGS, find_browser
 from probe.detect import observe
 from probe.detect.settle import settle
 from probe.detect.signals import classify
 from probe.detect.vocabulary import credit_patterns, source_hint, strip_balance
 from probe.models import Evidence, Observation, OptionState
+from probe.report.annotate import OVERLAY_ID, annotated_screenshot
+from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 pytestmark = pytest.mark.browser
 

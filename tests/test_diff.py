@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from probe.cli import app
-from probe.diff import diff_matrices, diff_paths, diff_reports, load_baseline
 from probe.errors import InputError
 from probe.models import (
     CreditContext,
@@ -28,7 +27,8 @@ from probe.models import (
     Step,
     Verdict,
 )
-from probe.report import MatrixFile, MatrixRow
+from probe.report.diff import diff_matrices, diff_paths, diff_reports, load_baseline
+from probe.report.render import MatrixFile, MatrixRow
 
 runner = CliRunner()
 

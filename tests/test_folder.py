@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from probe.errors import InputError
-from probe.folder import STALE_AFTER_S, ReportFolder
+from probe.report.folder import STALE_AFTER_S, ReportFolder
 
 
 def test_commit_swaps_in_the_new_report_and_keeps_the_old(tmp_path: Path) -> None:

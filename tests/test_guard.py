@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from probe.guard import OrderGuard, forbidden_control
+from probe.walk.guard import OrderGuard, forbidden_control
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ from mock_store.scenarios import list_scenarios
 from mock_store.server import serve_in_thread
 from probe.cli import app
 from probe.errors import InputError
-from probe.matrix import MatrixSpec, expand, load_matrix, prepare_cells, run_matrix_sync
 from probe.models import CreditSource, Outcome
-from probe.pipeline import run_sync
+from probe.run.matrix import MatrixSpec, expand, load_matrix, prepare_cells, run_matrix_sync
+from probe.run.pipeline import run_sync
 
 runner = CliRunner()
 

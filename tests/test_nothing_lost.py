@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from probe.cli import app
 from probe.errors import InputError
-from probe.folder import ReportFolder
+from probe.report.folder import ReportFolder
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ CONFTEST = """
 import pytest
 
 from mock_store.server import serve_in_thread
-from probe.browser import LAUNCH_ARGS, find_browser
+from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 
 @pytest.fixture(scope="session")

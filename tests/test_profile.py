@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from probe.errors import InputError
-from probe.profile import BUNDLED_PROFILE, Click, Locator, Profile, expand, load_profile
+from probe.walk.profile import BUNDLED_PROFILE, Click, Locator, Profile, expand, load_profile
 
 
 def test_bundled_profile_walks_to_payment_selection() -> None:

@@ -11,11 +11,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from probe import profile as prof
+from probe.decide.rules import load_table
 from probe.errors import InputError
-from probe.matrix import load_matrix
-from probe.profile import load_profile
-from probe.rules import load_table
+from probe.run.matrix import load_matrix
+from probe.walk import profile as prof
+from probe.walk.profile import load_profile
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

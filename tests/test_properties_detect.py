@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from playwright.async_api import Browser, Playwright, async_playwright
 
-from probe.browser import LAUNCH_ARGS, find_browser
 from probe.detect import observe
 from probe.models import OptionState
+from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,8 @@ import pytest
 from playwright.async_api import async_playwright
 from typer.testing import CliRunner
 
-from probe.browser import LAUNCH_ARGS, BrowserUnreachable, connect, find_browser
 from probe.cli import app
+from probe.walk.browser import LAUNCH_ARGS, BrowserUnreachable, connect, find_browser
 
 runner = CliRunner()
 pytestmark = pytest.mark.browser

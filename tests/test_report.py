@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Playwright
 
-from probe.browser import LAUNCH_ARGS, find_browser
 from probe.models import (
     BlockedRequest,
     CreditContext,
@@ -34,7 +33,8 @@ from probe.models import (
     Step,
     Verdict,
 )
-from probe.report import MatrixRow, matrix_row, read_matrix, read_report, render_html, write_matrix, write_report
+from probe.report.render import MatrixRow, matrix_row, read_matrix, read_report, render_html, write_matrix, write_report
+from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 pytestmark = pytest.mark.browser
 

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 
 runner = CliRunner()
 MASK = (255, 0, 255)  # Playwright's default mask colour, #FF00FF
-SELECTABLE = (0x1A, 0x7F, 0x37)  # probe.annotate's outline colours
+SELECTABLE = (0x1A, 0x7F, 0x37)  # probe.report.annotate's outline colours
 GREYED = (0xB3, 0x59, 0x00)
 HOSTILE = '<img src=x onerror="window.__pwned=1">Store credit'
 

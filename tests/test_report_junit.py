@@ -6,7 +6,6 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from probe.junit import CheckResult, junit_xml, write_junit
 from probe.models import (
     CreditContext,
     GiftCardKind,
@@ -18,6 +17,7 @@ from probe.models import (
     RunInfo,
     Verdict,
 )
+from probe.report.junit import CheckResult, junit_xml, write_junit
 
 
 def report(

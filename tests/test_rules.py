@@ -15,9 +15,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from probe.decide.rules import SHIPPED_TABLE, RuleTable, describe_table, evaluate, load_table
 from probe.errors import InputError
 from probe.models import CreditSource, Facts, GiftCardKind, Intent, OptionState, Outcome
-from probe.rules import SHIPPED_TABLE, RuleTable, describe_table, evaluate, load_table
 
 TODAY = dt.date(2026, 11, 25)
 EXPIRED = dt.date(2026, 10, 1)
@@ -290,7 +290,8 @@ def test_describe_table_reads_as_plain_text() -> None:
 
 def test_rules_module_imports_neither_typer_nor_playwright() -> None:
     code = (
-        "import sys, probe.rules; print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'playwright')))"
+        "import sys, probe.decide.rules; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'playwright')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 from playwright.async_api import async_playwright
 
-from probe.account import read_account_table
-from probe.browser import connect, find_browser, launch
-from probe.credit import AccountLine
-from probe.flow import Deadline, FlowError, Walker
-from probe.folder import ReportFolder
-from probe.guard import OrderGuard
+from probe.decide.credit import AccountLine
 from probe.models import Observation, Report
-from probe.pipeline import Prepared, Progress, build_report, inconclusive, target_url
+from probe.report.folder import ReportFolder
+from probe.run.pipeline import Prepared, Progress, build_report, inconclusive, target_url
+from probe.walk.account import read_account_table
+from probe.walk.browser import connect, find_browser, launch
+from probe.walk.flow import Deadline, FlowError, Walker
+from probe.walk.guard import OrderGuard
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
@@ -53,7 +53,7 @@ async def run_check(prepared: Prepared, progress: Progress) -> tuple[Report, Pat
                     # A browser already gone (Ctrl-C reaches Chromium too) must not hide why the run ended.
                     with contextlib.suppress(Exception):
                         await browser.close()
-        from probe.report import write_report
+        from probe.report.render import write_report
 
         write_report(report, folder.staging)
     except BaseException:
@@ -94,8 +94,8 @@ async def check_in_browser(
     deadline: Deadline | None = None,
 ) -> Report:
     """One check in its own context of an already running browser (`cookies` set in it before it starts)."""
-    from probe.annotate import annotated_screenshot
     from probe.detect import observe
+    from probe.report.annotate import annotated_screenshot
 
     request = prepared.request
     started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)

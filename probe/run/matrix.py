@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from probe.errors import InputError, ProbeError
-from probe.matrix_spec import (
+from probe.models import CreditSource, GiftCardKind, Intent, Outcome, Report
+from probe.run.matrix_spec import (
     Cell,
     Endpoint,
     Expectation,
@@ -20,15 +21,14 @@ from probe.matrix_spec import (
     expand,
     load_matrix,
 )
-from probe.models import CreditSource, GiftCardKind, Intent, Outcome, Report
-from probe.pipeline import Prepared, Progress, exit_code, prepare
+from probe.run.pipeline import Prepared, Progress, exit_code, prepare
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
     from playwright.async_api import Browser
 
-    from probe.junit import CheckResult
-    from probe.report import MatrixRow
+    from probe.report.junit import CheckResult
+    from probe.report.render import MatrixRow
 
 __all__ = [
     "Cell",
@@ -125,7 +125,7 @@ async def run_cells(
     """Run the cells, `workers` at a time, each in its own context of one browser per endpoint (or one launched)."""
     from playwright.async_api import async_playwright
 
-    from probe.browser import connect, find_browser, launch
+    from probe.walk.browser import connect, find_browser, launch
 
     if workers < 1:
         raise InputError(f"--workers {workers}: give 1 or more")
@@ -169,8 +169,8 @@ async def _run_cell(
     staging: Path,
     progress: Progress,
 ) -> CellResult:
-    from probe.report import write_report
-    from probe.runner import check_in_browser
+    from probe.report.render import write_report
+    from probe.run.check import check_in_browser
 
     folder = staging / cell.name
     folder.mkdir(parents=True, exist_ok=True)
@@ -194,7 +194,7 @@ async def _run_cell(
 
 def row_of(result: CellResult) -> MatrixRow:
     """The matrix page's row for one finished cell; paths relative to the matrix folder."""
-    from probe.report import MatrixRow
+    from probe.report.render import MatrixRow
 
     cell, report = result.cell, result.report
     thumbnail = None
@@ -231,8 +231,8 @@ async def run_matrix(
     on_done: Callable[[CellResult], None] = lambda _: None,
 ) -> MatrixResult:
     """Expand, prepare and run the matrix; write one report folder per check and the matrix page under `out`."""
-    from probe.folder import ReportFolder
-    from probe.report import write_matrix
+    from probe.report.folder import ReportFolder
+    from probe.report.render import write_matrix
 
     cells = expand(spec, out, browser_path=browser_path)
     prepared = prepare_cells(cells)
@@ -272,7 +272,7 @@ def run_matrix_sync(spec: MatrixSpec, out: Path, **options: Any) -> MatrixResult
 
 def junit_cases(result: MatrixResult) -> list[CheckResult]:
     """One JUnit test case per check of the matrix."""
-    from probe.junit import CheckResult
+    from probe.report.junit import CheckResult
 
     return [
         CheckResult(

@@ -11,11 +11,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, field_validator, model_validator
 
-from probe.conditions import FACTS, Condition, Data, Text, Values
+from probe.decide.conditions import FACTS, Condition, Data, Text, Values
 from probe.errors import InputError, load_yaml_model
 from probe.models import Facts, FiredRule, Outcome, Verdict
 
-SHIPPED_TABLE = Path(__file__).with_name("data") / "rules.yaml"
+SHIPPED_TABLE = Path(__file__).parents[1] / "data" / "rules.yaml"
 
 
 class RuleOutcome(Data):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from probe.credit import AccountLine
-from probe.profile import AccountPage
+from probe.decide.credit import AccountLine
+from probe.walk.profile import AccountPage
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator

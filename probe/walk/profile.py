@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from probe.errors import InputError, load_yaml_model, regex_problem
 
-BUNDLED_PROFILE = Path(__file__).parent / "data" / "mock_store.yaml"
+BUNDLED_PROFILE = Path(__file__).parents[1] / "data" / "mock_store.yaml"
 LOCATOR_KINDS = ("role", "label", "text", "placeholder", "test_id", "css")
 
 

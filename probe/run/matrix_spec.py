@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from probe.errors import InputError, load_yaml_model, regex_problem
 from probe.models import CreditSource, GiftCardKind, Intent, Outcome
-from probe.pipeline import CheckRequest
+from probe.run.pipeline import CheckRequest
 
 
 class Target(BaseModel):

@@ -13,8 +13,8 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, ConfigDict, Field
 
 from probe import __version__
-from probe.credit import AccountLine, match_line, resolve, source_from_words
-from probe.diff import diff_reports, load_baseline
+from probe.decide.credit import AccountLine, match_line, resolve, source_from_words
+from probe.decide.rules import RuleTable, evaluate, load_table
 from probe.errors import InputError
 from probe.models import (
     CreditContext,
@@ -34,8 +34,8 @@ from probe.models import (
     Step,
     Verdict,
 )
-from probe.profile import Profile, load_profile
-from probe.rules import RuleTable, evaluate, load_table
+from probe.report.diff import diff_reports, load_baseline
+from probe.walk.profile import Profile, load_profile
 
 Progress = Callable[[str], None]
 
@@ -323,7 +323,7 @@ def target_url(request: CheckRequest, scenario: str | None, progress: Progress) 
 
 def run_sync(request: CheckRequest, progress: Progress = lambda _: None) -> tuple[Report, Path | None]:
     """Run a check to completion from synchronous code, even where an event loop already runs."""
-    from probe.runner import run_check
+    from probe.run.check import run_check
 
     prepared = prepare(request)
     try:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from probe import profile as prof
-from probe.guard import OrderGuard
 from probe.models import Step
+from probe.walk import profile as prof
+from probe.walk.guard import OrderGuard
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page, Response

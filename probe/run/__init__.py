@@ -1,0 +1,1 @@
+"""Run: orchestrate a check or a matrix of checks from a request to a written report and an exit code."""
