@@ -2,36 +2,72 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import datetime as dt
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import ParamSpec, TypeVar
 
-from pydantic import ValidationError
+from probe.errors import suggest
+from probe.models import CreditSource, GiftCardKind, Intent, Report
+from probe.request import DEFAULT_TIMEOUT_S, build_request
 
-from probe.errors import InputError, suggest, validation_lines
-from probe.models import Report
-from probe.run.pipeline import CheckRequest, run_sync
-
-# Keyword spellings of the command line that differ from the request's field names.
-ALIASES = {"timeout": "timeout_s", "mask_selector": "mask_selectors"}
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def check(url: str | None = None, *, progress: Callable[[str], None] | None = None, **options: Any) -> Report:
+def _suggesting(function: Callable[P, R]) -> Callable[P, R]:
+    """Reject an unknown keyword argument with a "did you mean" before the call, as a TypeError."""
+    known = set(inspect.signature(function).parameters)
+
+    @functools.wraps(function)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        for key in kwargs:
+            if key not in known:
+                raise TypeError(
+                    f"{function.__name__}() got an unexpected keyword argument {key!r}{suggest(key, known)}"
+                )
+        return function(*args, **kwargs)
+
+    return call
+
+
+@_suggesting
+def check(
+    url: str | None = None,
+    *,
+    scenario: str | None = None,
+    profile: str | Path | None = None,
+    payment_page: bool = False,
+    gift_card: GiftCardKind | str | None = None,
+    credit_source: CreditSource | str | None = None,
+    credit_expires: dt.date | str | None = None,
+    intent: Intent | str | None = None,
+    today: dt.date | str | None = None,
+    out: str | Path = "probe-report",
+    timeout: float = DEFAULT_TIMEOUT_S,
+    trace: bool = False,
+    headed: bool = False,
+    browser_path: str | None = None,
+    option_label: str | None = None,
+    rules: str | Path | None = None,
+    mask: bool | None = None,
+    mask_selector: Sequence[str] = (),
+    cdp_endpoint: str | None = None,
+    ws_endpoint: str | None = None,
+    baseline: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
     """Run one check (options as `probe check`'s, in snake_case) and return its report; it is also written to `out`.
 
     Without `url` the bundled mock store is probed. Enum and date options take their strings
     (`credit_source="promotional"`, `today="2026-11-25"`). Bad options raise probe.errors.InputError;
     a check that could not observe returns a report whose outcome is `inconclusive`.
     """
-    fields = {**{name: name for name in CheckRequest.model_fields if name != "url"}, **ALIASES}
-    unknown = [key for key in options if key not in fields]
-    if unknown:
-        key = unknown[0]
-        raise TypeError(f"check() got an unexpected keyword argument {key!r}{suggest(key, fields)}")
-    values = {fields[key]: value for key, value in options.items()}
-    try:
-        request = CheckRequest(url=url, **values)
-    except ValidationError as exc:
-        lines = validation_lines(exc, CheckRequest)
-        raise InputError(f"check(): {len(lines)} bad option(s)", lines=[f"  {line}" for line in lines]) from None
-    report, _ = run_sync(request, progress or (lambda _: None))
+    options = {name: value for name, value in locals().items() if name != "progress"}
+    request = build_request(options, what="check()")
+    from probe.run.sync import check_sync
+
+    report, _ = check_sync(request, progress or (lambda _: None))
     return report

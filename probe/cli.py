@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from probe.errors import InputError, ProbeError, regex_problem, suggest
+from probe.errors import InputError, ProbeError, regex_problem
 from probe.models import CreditSource, GiftCardKind, Intent, OptionState, Outcome, Verdict
 
 
@@ -157,35 +157,20 @@ def check(
     junit: JunitOpt = None,
 ) -> None:
     """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
-    from probe.run.pipeline import CheckRequest, exit_code, run_sync
+    from probe.request import build_request, option_names
+    from probe.run.pipeline import exit_code
+    from probe.run.sync import check_sync
 
+    given = {name: value for name, value in locals().items() if name in option_names()}
     try:
         if option_label is not None:
             _check_regex(option_label, "--option-label")
-        request = CheckRequest(
-            url=url,
-            scenario=scenario,
-            profile=profile,
-            payment_page=payment_page,
-            gift_card=gift_card,
-            credit_source=credit_source,
-            credit_expires=parse_date(credit_expires, "--credit-expires"),
-            intent=intent,
-            today=parse_date(today, "--today"),
-            out=out,
-            timeout_s=timeout,
-            trace=trace,
-            headed=headed,
-            browser_path=browser_path,
-            option_label=option_label,
-            rules=rules,
-            mask=mask,
-            mask_selectors=tuple(mask_selector or ()),
-            baseline=baseline,
-            cdp_endpoint=cdp_endpoint,
-            ws_endpoint=ws_endpoint,
-        )
-        report, kept = run_sync(request, progress=lambda line: err.print(f"[dim]… {escape(line)}[/dim]"))
+        dates = {
+            "credit_expires": parse_date(credit_expires, "--credit-expires"),
+            "today": parse_date(today, "--today"),
+        }
+        request = build_request({**given, **dates}, what="probe check")
+        report, kept = check_sync(request, progress=lambda line: err.print(f"[dim]… {escape(line)}[/dim]"))
     except ProbeError as exc:
         raise fail(exc) from None
     if as_json:
@@ -323,25 +308,18 @@ def store(
     list_: Annotated[bool, typer.Option("--list", help="List the bundled scenarios and exit.")] = False,
 ) -> None:
     """Serve the bundled mock store."""
-    from mock_store.scenarios import ScenarioError, list_scenarios, load_scenario
+    from probe.run import store as bundled
 
     if list_:
-        for name in list_scenarios():
+        for name in bundled.scenario_names():
             typer.echo(name)
         return
-    names = list_scenarios()
-    if scenario not in names:
-        raise fail(InputError(f"--scenario {scenario}: no such bundled scenario{suggest(scenario, names)}"))
     try:
-        load_scenario(scenario)
-    except ScenarioError as exc:
-        raise fail(InputError(str(exc))) from None
-    import uvicorn
-
-    from mock_store.app import create_app
-
+        bundled.load(scenario)
+    except ProbeError as exc:
+        raise fail(exc) from None
     err.print(f"mock store on http://{host}:{port}/ (scenario '{scenario}'); Ctrl-C stops it", markup=False)
-    uvicorn.run(create_app(default_scenario=scenario), host=host, port=port, log_level="warning")
+    bundled.serve_forever(host, port, scenario)
 
 
 @app.command("open")

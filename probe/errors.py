@@ -34,6 +34,12 @@ class InputError(ProbeError):
     exit_code = 2
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its class name when it has none), for one-line reports."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
 def regex_problem(value: str) -> str | None:
     """Why `value` is not a valid regular expression, or None when it is one."""
     try:

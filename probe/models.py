@@ -67,7 +67,7 @@ class KnownFrom(StrEnum):
 
 
 class Frozen(BaseModel):
-    """Immutable value with no unknown fields."""
+    """The one base of every probe model and file format: immutable, no unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -107,6 +107,16 @@ class Observation(Frozen):
     conflicts: tuple[str, ...] = ()
     page_url: str | None = None
     error: str | None = Field(default=None, description="why the probe could not observe, when it could not")
+
+
+class AccountLine(Frozen):
+    """One credit line as the account page lists it (the guide's steps 1–3)."""
+
+    label: str
+    source_text: str = ""
+    balance: str | None = None
+    expires_text: str | None = None
+    terms: str | None = None
 
 
 class CreditContext(Frozen):

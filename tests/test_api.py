@@ -55,10 +55,10 @@ def test_importtime_of_the_browserless_commands(command: list[str]) -> None:
 def test_check_is_the_api_function_even_after_the_pipeline_is_imported() -> None:
     from probe import api
     from probe import check as imported
-    from probe.run.pipeline import CheckRequest
+    from probe.request import CheckRequest
 
     assert imported is api.check is probe.check
-    assert CheckRequest.__module__ == "probe.run.pipeline"
+    assert CheckRequest.__module__ == "probe.request"
     assert "check" in probe.__all__
 
 

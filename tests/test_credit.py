@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from probe.decide.credit import AccountLine, match_line, parse_date, resolve, source_from_words
-from probe.models import CreditOption, CreditSource, KnownFrom, OptionState
+from probe.decide.credit import match_line, parse_date, resolve, source_from_words
+from probe.models import AccountLine, CreditOption, CreditSource, KnownFrom, OptionState
 
 
 @pytest.mark.parametrize(

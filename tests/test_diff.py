@@ -28,7 +28,7 @@ from probe.models import (
     Verdict,
 )
 from probe.report.diff import diff_matrices, diff_paths, diff_reports, load_baseline
-from probe.report.render import MatrixFile, MatrixRow
+from probe.report.matrix import MatrixFile, MatrixRow
 
 runner = CliRunner()
 

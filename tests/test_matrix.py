@@ -17,7 +17,7 @@ from probe.cli import app
 from probe.errors import InputError
 from probe.models import CreditSource, Outcome
 from probe.run.matrix import MatrixSpec, expand, load_matrix, prepare_cells, run_matrix_sync
-from probe.run.pipeline import run_sync
+from probe.run.sync import check_sync
 
 runner = CliRunner()
 
@@ -156,7 +156,7 @@ def test_matrix_agrees_with_sequential_checks(tmp_path: Path, shared_store: str)
     for cell_result in result.results:
         cell = cell_result.cell
         assert cell_result.report is not None, f"{cell.name}: {cell_result.error}"
-        alone, _ = run_sync(cell.request.model_copy(update={"out": tmp_path / "alone" / cell.name}))
+        alone, _ = check_sync(cell.request.model_copy(update={"out": tmp_path / "alone" / cell.name}))
         got, want = cell_result.report, alone
         assert (got.verdict.outcome, got.observation.option_state, got.credit.source) == (
             want.verdict.outcome,

@@ -33,7 +33,8 @@ from probe.models import (
     Step,
     Verdict,
 )
-from probe.report.render import MatrixRow, matrix_row, read_matrix, read_report, render_html, write_matrix, write_report
+from probe.report.matrix import matrix_row, read_matrix, write_matrix
+from probe.report.render import read_report, render_html, write_report
 from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 pytestmark = pytest.mark.browser
@@ -436,37 +437,32 @@ def test_matrix_page_shows_every_check_and_links_resolve(shots: Shots, tmp_path:
     ]
     for index, (scenario, source, outcome, expected) in enumerate(cases):
         name = f"{index:02d}-{source.value}"
-        report = make_report(shots, verdict=Verdict(outcome=outcome))
+        credit = CreditContext(source=source, source_known_from=KnownFrom.cli)
+        report = make_report(shots, verdict=Verdict(outcome=outcome), credit=credit)
         write(report, shots, matrix / "checks", name)
-        if index == 0:
-            rows.append(
-                matrix_row(report, name=name, report_dir=f"checks/{name}", credit_source=source, expected=expected)
-            )
-            continue
         rows.append(
-            MatrixRow(
+            matrix_row(
+                report,
                 name=name,
+                report_dir=f"checks/{name}",
                 target="http://127.0.0.1:8123/",
                 scenario=scenario,
                 credit_source=source,
-                gift_card=GiftCardKind.store_digital,
-                intent=Intent.own_use,
-                outcome=outcome,
                 expected=expected,
-                matched=expected in (None, outcome),
-                report_dir=f"checks/{name}",
-                thumbnail=f"checks/{name}/03-payment.png",
-                error="timed out" if outcome == Outcome.inconclusive else None,
+                error="timed out" if outcome is Outcome.inconclusive else None,
             )
         )
     write_matrix(rows, matrix)
     assert read_matrix(matrix) == rows
     assert rows[0].thumbnail == "checks/00-refund/payment-annotated.png" and rows[0].matched
+    # An inconclusive check with no expectation reached no verdict: it does not count as matching.
+    assert [r.matched for r in rows] == [True, False, False]
+    assert [r.credit_source for r in rows] == [CreditSource.refund, CreditSource.promotional, CreditSource.refund]
     open_report(report_page, matrix / "matrix.html")
     assert report_page.locator("tr.matrix-row").count() == 3
-    assert report_page.locator("tr.matrix-row.conflict").count() == 1
+    assert report_page.locator("tr.matrix-row.conflict").count() == 2
     assert report_page.locator("#grid a.check").count() == 3
-    assert report_page.locator("#grid .check.mismatch").count() == 1
+    assert report_page.locator("#grid .check.mismatch").count() == 2
     assert "<b>evil</b>" in report_page.locator("#grid").inner_text()
     hrefs = report_page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     assert len([h for h in hrefs if h.endswith("report.html")]) == 6

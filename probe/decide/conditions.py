@@ -10,8 +10,6 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
     ValidationInfo,
@@ -21,7 +19,7 @@ from pydantic import (
 )
 
 from probe.errors import suggest
-from probe.models import CreditSource, GiftCardKind, Intent, OptionState, Outcome
+from probe.models import CreditSource, Frozen, GiftCardKind, Intent, OptionState, Outcome
 
 Values = Mapping[str, Any]
 
@@ -137,10 +135,8 @@ OPERATORS: dict[str, Operator] = {
 }
 
 
-class Data(BaseModel):
+class Data(Frozen):
     """Part of a table file: immutable, no unknown keys."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Condition(Data):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from probe.models import CreditContext, CreditOption, CreditSource, Frozen, KnownFrom
+from probe.models import AccountLine, CreditContext, CreditOption, CreditSource, KnownFrom
 
 # Order matters: the first pattern that matches a text names its source.
 SOURCE_WORDS: tuple[tuple[str, CreditSource], ...] = (
@@ -16,16 +16,6 @@ SOURCE_WORDS: tuple[tuple[str, CreditSource], ...] = (
     (r"\bgift[- ]?card\b|\bgift_card\b|\bredeemed\b|\bredemption\b", CreditSource.gift_card),
 )
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
-
-
-class AccountLine(Frozen):
-    """One credit line as the account page lists it (the guide's steps 1–3)."""
-
-    label: str
-    source_text: str = ""
-    balance: str | None = None
-    expires_text: str | None = None
-    terms: str | None = None
 
 
 def source_from_words(text: str | None) -> CreditSource:

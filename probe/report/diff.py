@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from probe.errors import InputError
 from probe.models import CreditOption, OptionState, Report
-from probe.report.render import MatrixFile, MatrixRow
+from probe.report.matrix import MatrixFile, MatrixRow
 
 Compared = Report | MatrixFile
 

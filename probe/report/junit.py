@@ -12,18 +12,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
-from probe.models import Outcome, Report
+from probe.models import Frozen, Outcome, Report
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class CheckResult(BaseModel):
+class CheckResult(Frozen):
     """One check for the JUnit file: its name, its report (None if it crashed), expectation and error."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     report: Report | None = None

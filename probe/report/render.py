@@ -1,4 +1,4 @@
-"""Write a check's report folder (report.json and a self-contained report.html) and the matrix page."""
+"""Write a check's report folder: report.json and a self-contained report.html."""
 
 from __future__ import annotations
 
@@ -15,14 +15,10 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict
 
-from probe import __version__
 from probe.models import (
     CreditOption,
     CreditSource,
-    GiftCardKind,
-    Intent,
     KnownFrom,
     OptionState,
     OptionVerdict,
@@ -31,6 +27,7 @@ from probe.models import (
     Step,
     Verdict,
 )
+from probe.version import __version__
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -115,7 +112,7 @@ def _env() -> Environment:
     return env
 
 
-def _render(template: str, **context: Any) -> str:
+def render_page(template: str, **context: Any) -> str:
     css, script, csp = _assets()
     return (
         _env()
@@ -238,7 +235,7 @@ def render_html(report: Report, folder: Path | None = None) -> str:
     deciding = next((r for r in verdict.rules if r.deciding), None) or next(
         (r for r in verdict.rules if r.id == verdict.deciding_rule), None
     )
-    return _render(
+    return render_page(
         "report.html.j2",
         report=report,
         run=report.run,
@@ -257,7 +254,7 @@ def render_html(report: Report, folder: Path | None = None) -> str:
     )
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     """Write through a temporary file and rename, so a reader never sees half a file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -267,107 +264,11 @@ def _write_text(path: Path, text: str) -> None:
 def write_report(report: Report, folder: Path) -> None:
     """Write folder/report.json and folder/report.html beside the screenshots already there."""
     folder.mkdir(parents=True, exist_ok=True)
-    _write_text(folder / "report.json", report.model_dump_json(indent=2))
-    _write_text(folder / "report.html", render_html(report, folder))
+    write_atomic(folder / "report.json", report.model_dump_json(indent=2))
+    write_atomic(folder / "report.html", render_html(report, folder))
 
 
 def read_report(folder_or_file: Path) -> Report:
     """Load a report.json (or the one inside a report folder) back into the model."""
     path = folder_or_file / "report.json" if folder_or_file.is_dir() else folder_or_file
     return Report.model_validate_json(path.read_bytes())
-
-
-class MatrixRow(BaseModel):
-    """One check of a matrix run, as the matrix page shows it; paths are relative to the matrix folder."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str
-    target: str
-    scenario: str | None = None
-    credit_source: CreditSource
-    gift_card: GiftCardKind
-    intent: Intent
-    outcome: Outcome
-    expected: Outcome | None = None
-    matched: bool
-    report_dir: str
-    thumbnail: str | None = None
-    error: str | None = None
-
-
-class MatrixFile(BaseModel):
-    """The contents of matrix.json."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    schema_version: int = 1
-    rows: tuple[MatrixRow, ...]
-
-
-def matrix_row(
-    report: Report,
-    *,
-    name: str,
-    report_dir: str,
-    credit_source: CreditSource,
-    expected: Outcome | None = None,
-    error: str | None = None,
-) -> MatrixRow:
-    """The matrix row for one check's report; `report_dir` is its folder relative to the matrix folder."""
-    shot = report.annotated_screenshot or next((s.screenshot for s in reversed(report.steps) if s.screenshot), None)
-    outcome = report.verdict.outcome
-    return MatrixRow(
-        name=name,
-        target=report.run.target,
-        scenario=report.run.scenario,
-        credit_source=credit_source,
-        gift_card=report.run.gift_card,
-        intent=report.run.intent,
-        outcome=outcome,
-        expected=expected,
-        matched=expected is None or expected == outcome,
-        report_dir=report_dir,
-        thumbnail=f"{report_dir.rstrip('/')}/{shot}" if shot else None,
-        error=error or report.observation.error,
-    )
-
-
-@dataclass(frozen=True)
-class _MatrixCell:
-    row: MatrixRow
-    href: str | None
-    thumb: str | None
-
-
-def render_matrix_html(rows: Sequence[MatrixRow]) -> str:
-    """The matrix page: scenario/target × credit source, each check a card linking to its report."""
-    cells = [
-        _MatrixCell(r, relative_href(f"{r.report_dir.rstrip('/')}/report.html"), relative_href(r.thumbnail))
-        for r in rows
-    ]
-    lines: list[str] = list(dict.fromkeys(r.scenario or r.target for r in rows))
-    sources: list[CreditSource] = [s for s in CreditSource if any(r.credit_source == s for r in rows)]
-    grid: dict[tuple[str, CreditSource], list[_MatrixCell]] = {(ln, s): [] for ln in lines for s in sources}
-    for cell in cells:
-        grid[(cell.row.scenario or cell.row.target, cell.row.credit_source)].append(cell)
-    counts = {
-        "checks": len(rows),
-        "matched": sum(r.matched for r in rows),
-        "mismatched": sum(not r.matched for r in rows),
-        "inconclusive": sum(r.outcome == Outcome.inconclusive for r in rows),
-    }
-    return _render("matrix.html.j2", cells=cells, lines=lines, sources=sources, grid=grid, counts=counts)
-
-
-def write_matrix(rows: Sequence[MatrixRow], folder: Path) -> None:
-    """Write folder/matrix.json and folder/matrix.html."""
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_text(folder / "matrix.json", MatrixFile(rows=tuple(rows)).model_dump_json(indent=2))
-    _write_text(folder / "matrix.html", render_matrix_html(rows))
-
-
-def read_matrix(folder_or_file: Path) -> list[MatrixRow]:
-    """Load a matrix.json (or the one inside a matrix folder) back into rows."""
-    path = folder_or_file / "matrix.json" if folder_or_file.is_dir() else folder_or_file
-    return list(MatrixFile.model_validate_json(path.read_bytes()).rows)

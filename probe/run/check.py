@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from playwright.async_api import async_playwright
 
-from probe.decide.credit import AccountLine
-from probe.models import Observation, Report
+from probe.errors import first_line
+from probe.models import AccountLine, Observation, Report
 from probe.report.folder import ReportFolder
-from probe.run.pipeline import Prepared, Progress, build_report, inconclusive, target_url
+from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
+from probe.run.store import target_url
 from probe.walk.account import read_account_table
 from probe.walk.browser import connect, find_browser, launch
 from probe.walk.flow import Deadline, FlowError, Walker
@@ -161,7 +162,7 @@ async def check_in_browser(
     except TimeoutError:
         observation = inconclusive(f"the page did not settle within --timeout {request.timeout_s:g}s", page.url)
     except Exception as exc:  # noqa: BLE001 - anything the browser throws makes the check inconclusive
-        observation = inconclusive(_first_line(exc), page.url)
+        observation = inconclusive(first_line(exc), page.url)
     finally:
         if request.trace:
             trace = "trace.zip"
@@ -198,13 +199,8 @@ async def read_account(prepared: Prepared, walker: Walker, url: str, progress: P
         table = walker.locate(account.table)
         lines = await read_account_table(table, account, min(walker.deadline.remaining_ms(), 10000))
     except Exception as exc:  # noqa: BLE001 - without the account page the option's own words still help
-        error = f"could not read the account page: {_first_line(exc)}"
+        error = f"could not read the account page: {first_line(exc)}"
         await walker.record("account credit", started, error=error, fatal=False)
         return ()
     await walker.record("account credit", started)
     return lines
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else exc.__class__.__name__

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from probe.errors import InputError, ProbeError
-from probe.models import CreditSource, GiftCardKind, Intent, Outcome, Report
+from probe.errors import InputError, ProbeError, first_line
+from probe.models import Outcome, Report
+from probe.run import store
 from probe.run.matrix_spec import (
     Cell,
     Endpoint,
@@ -22,13 +23,14 @@ from probe.run.matrix_spec import (
     load_matrix,
 )
 from probe.run.pipeline import Prepared, Progress, exit_code, prepare
+from probe.run.sync import run_sync
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
     from playwright.async_api import Browser
 
     from probe.report.junit import CheckResult
-    from probe.report.render import MatrixRow
+    from probe.report.matrix import MatrixRow
 
 __all__ = [
     "Cell",
@@ -104,9 +106,7 @@ def _store(cells: list[Cell], store_url: str | None) -> Iterator[str | None]:
     if store_url is not None or not any(c.target.scenario for c in cells):
         yield store_url
         return
-    from mock_store.server import serve_in_thread
-
-    with serve_in_thread(scenario="default") as url:
+    with store.serve() as url:
         yield url
 
 
@@ -177,9 +177,7 @@ async def _run_cell(
     url = cell.target.url or base_url or ""
     cookies: list[SetCookieParam] = []
     if cell.target.scenario is not None:
-        from mock_store.pages import SCENARIO_COOKIE
-
-        cookies.append({"name": SCENARIO_COOKIE, "value": cell.target.scenario, "url": url})
+        cookies.append(store.scenario_cookie(cell.target.scenario, url))
     progress(f"{cell.name}: started")
     try:
         report = await check_in_browser(
@@ -187,35 +185,26 @@ async def _run_cell(
         )
         await asyncio.to_thread(write_report, report, folder)
     except Exception as exc:  # noqa: BLE001 - one crashed check must not stop the others
-        text = str(exc).strip()
-        return CellResult(cell, None, text.splitlines()[0] if text else exc.__class__.__name__)
+        return CellResult(cell, None, first_line(exc))
     return CellResult(cell, report)
 
 
 def row_of(result: CellResult) -> MatrixRow:
     """The matrix page's row for one finished cell; paths relative to the matrix folder."""
-    from probe.report.render import MatrixRow
+    from probe.report.matrix import matrix_row
 
-    cell, report = result.cell, result.report
-    thumbnail = None
-    if report is not None:
-        shots = [s.screenshot for s in report.steps if s.screenshot]
-        shot = report.annotated_screenshot or (shots[-1] if shots else None)
-        thumbnail = f"{cell.name}/{shot}" if shot else None
-    expected = cell.expected
-    return MatrixRow(
+    cell = result.cell
+    return matrix_row(
+        result.report,
         name=cell.name,
-        target=report.run.target if report else cell.target.label,
-        scenario=cell.target.scenario,
-        credit_source=report.credit.source if report else cell.credit_source or CreditSource.unknown,
-        gift_card=report.run.gift_card if report else cell.gift_card or GiftCardKind.store_digital,
-        intent=report.run.intent if report else cell.intent or Intent.own_use,
-        outcome=result.outcome,
-        expected=expected,
-        matched=result.outcome is expected if expected else result.outcome is not Outcome.inconclusive,
         report_dir=cell.name,
-        thumbnail=thumbnail,
-        error=result.error or (report.observation.error if report else None),
+        target=cell.target.label,
+        scenario=cell.target.scenario,
+        credit_source=cell.credit_source,
+        gift_card=cell.gift_card,
+        intent=cell.intent,
+        expected=cell.expected,
+        error=result.error,
     )
 
 
@@ -232,7 +221,7 @@ async def run_matrix(
 ) -> MatrixResult:
     """Expand, prepare and run the matrix; write one report folder per check and the matrix page under `out`."""
     from probe.report.folder import ReportFolder
-    from probe.report.render import write_matrix
+    from probe.report.matrix import write_matrix
 
     cells = expand(spec, out, browser_path=browser_path)
     prepared = prepare_cells(cells)
@@ -260,14 +249,7 @@ async def run_matrix(
 
 def run_matrix_sync(spec: MatrixSpec, out: Path, **options: Any) -> MatrixResult:
     """run_matrix from synchronous code, even where an event loop already runs (then in a thread)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(run_matrix(spec, out, **options))
-    import concurrent.futures
-
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="probe-matrix") as pool:
-        return pool.submit(asyncio.run, run_matrix(spec, out, **options)).result()
+    return run_sync(lambda: run_matrix(spec, out, **options))
 
 
 def junit_cases(result: MatrixResult) -> list[CheckResult]:

@@ -5,21 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from probe.errors import InputError, load_yaml_model, regex_problem
-from probe.models import CreditSource, GiftCardKind, Intent, Outcome
-from probe.run.pipeline import CheckRequest
+from probe.models import CreditSource, Frozen, GiftCardKind, Intent, Outcome
+from probe.request import CheckRequest, build_request
 
 
-class Target(BaseModel):
+class Target(Frozen):
     """What one line of the matrix probes: a bundled-store scenario, or a store URL with its profile."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     scenario: str | None = None
     url: str | None = None
@@ -43,10 +41,8 @@ class Target(BaseModel):
         return self.scenario or self.url or ""
 
 
-class Expectation(BaseModel):
+class Expectation(Frozen):
     """The outcome expected for every cell that matches all the keys given."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     scenario: str | None = None
     url: str | None = None
@@ -56,10 +52,8 @@ class Expectation(BaseModel):
     outcome: Outcome
 
 
-class Endpoint(BaseModel):
+class Endpoint(Frozen):
     """A browser that already runs: a Chromium DevTools endpoint or a Playwright server (a bare string is `cdp`)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     cdp: str | None = None
     ws: str | None = None
@@ -76,10 +70,8 @@ class Endpoint(BaseModel):
         return self
 
 
-class MatrixSpec(BaseModel):
+class MatrixSpec(Frozen):
     """A matrix file: targets × credit sources × gift-card kinds × intents, with optional expectations."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = "probe matrix"
     targets: tuple[Target, ...]
@@ -110,7 +102,12 @@ class Cell:
     gift_card: GiftCardKind | None
     intent: Intent | None
     expected: Outcome | None
-    request: CheckRequest
+    options: dict[str, Any] = field(compare=False, repr=False)
+
+    @property
+    def request(self) -> CheckRequest:
+        """The cell's check request, validated now: InputError when its target cannot be checked."""
+        return build_request(self.options, what=f"matrix check {self.name}")
 
 
 def load_matrix(path: Path) -> MatrixSpec:
@@ -155,27 +152,40 @@ def expand(spec: MatrixSpec, out: Path, **request_options: Any) -> list[Cell]:
                         unique, n = f"{name}-{n}", n + 1
                     used.add(unique)
                     expected = _expected(spec, target, source, kind, intent, hits)
-                    request = CheckRequest(
-                        url=target.url,
-                        scenario=target.scenario,
-                        profile=target.profile,
-                        payment_page=target.payment_page,
-                        option_label=target.option_label,
-                        credit_expires=target.credit_expires,
-                        credit_source=source,
-                        gift_card=kind,
-                        intent=intent,
-                        today=spec.today,
-                        timeout_s=spec.timeout,
-                        rules=spec.rules,
-                        out=out / unique,
-                        **request_options,
-                    )
-                    cells.append(Cell(unique, target, source, kind, intent, expected, request))
+                    options = cell_options(spec, target, source, kind, intent, out / unique, **request_options)
+                    cells.append(Cell(unique, target, source, kind, intent, expected, options))
     unused = [f"  expect.{i}: matches no check of the matrix" for i, n in enumerate(hits) if n == 0]
     if unused:
         raise InputError(f"matrix {spec.name!r}: {len(unused)} expectation(s) match nothing", lines=unused)
     return cells
+
+
+def cell_options(
+    spec: MatrixSpec,
+    target: Target,
+    source: CreditSource | None,
+    kind: GiftCardKind | None,
+    intent: Intent | None,
+    out: Path,
+    **request_options: Any,
+) -> dict[str, Any]:
+    """The check request's fields for one cell: the target's, the cell's choices and the matrix-wide settings."""
+    return dict(
+        url=target.url,
+        scenario=target.scenario,
+        profile=target.profile,
+        payment_page=target.payment_page,
+        option_label=target.option_label,
+        credit_expires=target.credit_expires,
+        credit_source=source,
+        gift_card=kind,
+        intent=intent,
+        today=spec.today,
+        timeout_s=spec.timeout,
+        rules=spec.rules,
+        out=out,
+        **request_options,
+    )
 
 
 def _expected(

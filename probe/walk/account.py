@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from probe.decide.credit import AccountLine
+from probe.models import AccountLine
 from probe.walk.profile import AccountPage
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from probe.errors import ProbeError
+from probe.errors import ProbeError, first_line
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright
@@ -145,7 +145,7 @@ async def connect(
             return await playwright.chromium.connect_over_cdp(cdp, timeout=timeout_s * 1000)
         return await playwright.chromium.connect(endpoint, timeout=timeout_s * 1000)
     except PlaywrightError as exc:
-        first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+        first = first_line(exc)
         raise BrowserUnreachable(
             f"{option} {endpoint}: cannot connect ({first}); is the browser running there?"
         ) from None

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from probe.errors import first_line
 from probe.models import Step
 from probe.walk import profile as prof
 from probe.walk.guard import OrderGuard
@@ -289,7 +290,7 @@ TIMED_OUT = "the page did not finish loading"
 def explain(exc: BaseException, url: str) -> str:
     """One line saying why a browser action failed."""
     text = str(exc).strip()
-    first = text.splitlines()[0] if text else exc.__class__.__name__
+    first = first_line(exc)
     for marker, cause in CAUSES:
         if marker in text:
             return cause.format(url=url, first=first)

@@ -6,16 +6,17 @@ from pathlib import Path
 from string import Template
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from probe.errors import InputError, load_yaml_model, regex_problem
+from probe.models import Frozen
 
 BUNDLED_PROFILE = Path(__file__).parents[1] / "data" / "mock_store.yaml"
 LOCATOR_KINDS = ("role", "label", "text", "placeholder", "test_id", "css")
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Model(Frozen):
+    """Part of a profile file: immutable, no unknown keys."""
 
 
 class Locator(Model):

@@ -1,0 +1,107 @@
+"""The check request: everything one check needs, validated by the model itself before a browser starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pydantic import Field, ValidationError, model_validator
+
+from probe.errors import InputError, validation_lines
+from probe.models import CreditSource, Frozen, GiftCardKind, Intent
+
+DEFAULT_TIMEOUT_S = 60.0
+# The command line's (and the Python API's) spellings of the fields whose names differ.
+SPELLINGS = {"timeout": "timeout_s", "mask_selector": "mask_selectors"}
+
+
+class CheckRequest(Frozen):
+    """Everything one check needs, validated before a browser starts."""
+
+    url: str | None = None
+    scenario: str | None = None
+    profile: Path | None = None
+    payment_page: bool = False
+    gift_card: GiftCardKind | None = None
+    credit_source: CreditSource | None = None
+    credit_expires: dt.date | None = None
+    intent: Intent | None = None
+    today: dt.date | None = None
+    out: Path = Path("probe-report")
+    timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0)
+    trace: bool = False
+    headed: bool = False
+    browser_path: str | None = None
+    option_label: str | None = None
+    rules: Path | None = None
+    mask: bool | None = None
+    mask_selectors: tuple[str, ...] = ()
+    cdp_endpoint: str | None = None
+    ws_endpoint: str | None = None
+    baseline: Path | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CheckRequest:
+        """A URL the browser can open, a scenario only without one, at most one remote browser (InputError)."""
+        if self.url is not None:
+            validate_url(self.url)
+            if self.scenario is not None:
+                raise InputError("--scenario chooses a bundled-store scenario; it cannot be used with a URL")
+        elif self.payment_page:
+            raise InputError("--payment-page needs a URL: the page that already shows the payment selection")
+        validate_endpoints(self.cdp_endpoint, self.ws_endpoint)
+        return self
+
+
+def option_names() -> dict[str, str]:
+    """Each option as `probe check` and `probe.check()` spell it, mapped to the request's field."""
+    fields = {name: name for name in CheckRequest.model_fields}
+    for spelling, field in SPELLINGS.items():
+        del fields[field]
+        fields[spelling] = field
+    return fields
+
+
+def build_request(options: Mapping[str, object], *, what: str) -> CheckRequest:
+    """The one way to make a request: options by field name or as the command line spells them; `None` = default.
+
+    Values that do not fit a field are one InputError (`what`: N bad option(s), a line each).
+    """
+    names = {**{name: name for name in CheckRequest.model_fields}, **option_names()}
+    values = {names[key]: value for key, value in options.items() if key in names and value is not None}
+    try:
+        return CheckRequest.model_validate(values)
+    except ValidationError as exc:
+        lines = validation_lines(exc, CheckRequest)
+        raise InputError(f"{what}: {len(lines)} bad option(s)", lines=[f"  {line}" for line in lines]) from None
+
+
+def validate_url(url: str) -> str:
+    """A URL the browser can open, or InputError."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("http", "https") and parsed.netloc:
+        return url
+    if parsed.scheme == "file" and parsed.path:
+        return url
+    raise InputError(
+        f"URL {url!r}: not an http(s):// or file:// address; give a full URL such as https://store.example/"
+    )
+
+
+def validate_endpoints(cdp: str | None, ws: str | None) -> None:
+    """At most one remote browser, each an address Playwright can connect to, or InputError."""
+    if cdp is not None and ws is not None:
+        raise InputError("--cdp-endpoint and --ws-endpoint: give one or the other, not both")
+    for option, value, schemes in (
+        ("--cdp-endpoint", cdp, ("http", "https", "ws", "wss")),
+        ("--ws-endpoint", ws, ("ws", "wss")),
+    ):
+        if value is not None:
+            parsed = urlparse(value)
+            if parsed.scheme not in schemes or not parsed.netloc:
+                raise InputError(
+                    f"{option} {value!r}: not a {'/'.join(s + '://' for s in schemes)} address; "
+                    "e.g. http://127.0.0.1:9222 or ws://127.0.0.1:3000/"
+                )
