@@ -4,13 +4,16 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test setup browser lint typecheck bench store clean
+.PHONY: demo test test-fast setup browser lint typecheck bench store clean
 
 demo: setup
 	$(VENV)/bin/probe check --out probe-report
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 setup: $(STAMP) browser
 

@@ -10,18 +10,17 @@ Every figure is wall-clock of a fresh process, as a user starting the command wo
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from mock_store.server import serve_app_in_thread, static_app
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "fixtures" / "pages"
@@ -46,20 +45,8 @@ with sync_playwright() as pw:
 @contextmanager
 def serve_pages() -> Iterator[str]:
     """The fixture payment pages on a free loopback port."""
-    handler = functools.partial(_Quiet, directory=str(PAGES))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
-        pass
+    with serve_app_in_thread(static_app(PAGES), name="fixture pages") as url:
+        yield url
 
 
 def _tree_rss(root: int) -> int:

@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
-import uvicorn
 from playwright.async_api import async_playwright
-from starlette.applications import Starlette
-from starlette.staticfiles import StaticFiles
 
+from mock_store.server import serve_app_in_thread, static_app
 from probe.detect import observe
 from probe.walk.browser import LAUNCH_ARGS, find_browser
 
@@ -49,19 +46,8 @@ async def bench(base: str, names: list[str]) -> None:
 
 
 def main() -> None:
-    app = Starlette()
-    app.mount("/", StaticFiles(directory=PAGES, html=True))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        asyncio.run(bench(f"http://127.0.0.1:{port}", sys.argv[1:] or list(DEFAULT_PAGES)))
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
+    with serve_app_in_thread(static_app(PAGES), name="fixture pages") as url:
+        asyncio.run(bench(url, sys.argv[1:] or list(DEFAULT_PAGES)))
 
 
 if __name__ == "__main__":

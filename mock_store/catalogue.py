@@ -7,7 +7,9 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
+
+from mock_store.scenarios import Strict
 
 STORE_NAME = "Everymart"
 AMOUNTS = (25, 50, 100)
@@ -114,10 +116,8 @@ def first_testids() -> dict[str, str]:
     return {slug: f"gift-card-{kind}" for slug, kind in seen.items()}
 
 
-class CartLine(BaseModel):
+class CartLine(Strict):
     """One line in the cart."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     slug: str
     amount: int = Field(gt=0)
@@ -134,10 +134,8 @@ class CartLine(BaseModel):
         return Decimal(self.amount * self.quantity)
 
 
-class Cart(BaseModel):
+class Cart(Strict):
     """The cart: gift-card lines in the order they were added."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     lines: list[CartLine] = Field(default_factory=list)
 

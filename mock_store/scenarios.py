@@ -34,7 +34,7 @@ class UnknownScenario(ScenarioError):
 
 
 class Strict(BaseModel):
-    """A scenario part: unknown keys are errors, values never change after loading."""
+    """The mock store's one base model (scenarios, cart): unknown keys are errors, values never change."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

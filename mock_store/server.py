@@ -7,13 +7,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
+from starlette.staticfiles import StaticFiles
 
 from mock_store.app import create_app
 
-__all__ = ["create_app", "serve", "serve_app_in_thread", "serve_in_thread"]
+__all__ = ["create_app", "serve", "serve_app_in_thread", "serve_in_thread", "static_app"]
 
 STARTUP_TIMEOUT = 15.0
 
@@ -33,9 +36,23 @@ def serve_in_thread(host: str = "127.0.0.1", port: int = 0, *, scenario: str | N
 
 
 @contextmanager
-def serve_app_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, *, name: str = "server") -> Iterator[str]:
-    """Serve any ASGI app under a real uvicorn in a daemon thread on host:port (0 = free); yield its base URL."""
-    config = uvicorn.Config(app, host=host, log_level="warning", access_log=False, lifespan="off")
+def serve_app_in_thread(
+    app: Any,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    name: str = "server",
+    log_level: str = "warning",
+    shutdown_s: int | None = None,
+) -> Iterator[str]:
+    """Serve any ASGI app under a real uvicorn in a daemon thread on host:port (0 = free); yield its base URL.
+
+    The one server-in-a-thread of the project (the probe's bundled store, the tests' pages and stores, the bench);
+    `shutdown_s` bounds the wait for open connections when it stops.
+    """
+    config = uvicorn.Config(
+        app, host=host, log_level=log_level, access_log=False, lifespan="off", timeout_graceful_shutdown=shutdown_s
+    )
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -61,6 +78,13 @@ def serve_app_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, *, nam
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def static_app(directory: Path) -> Starlette:
+    """An app that serves the files of `directory` (index.html for a folder), for serve_app_in_thread."""
+    app = Starlette()
+    app.mount("/", StaticFiles(directory=directory, html=True))
+    return app
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, *, scenario: str | None = None) -> None:

@@ -1,4 +1,5 @@
-"""Shared fixtures: the mock store on a real uvicorn server, and pytest-playwright pointed at it."""
+"""Shared fixtures: the mock store on a real uvicorn server, pytest-playwright pointed at it, and in-process
+checks in one Chromium for the session."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
-from starlette.staticfiles import StaticFiles
+from in_process import InProcessChecks
 
-from mock_store.server import serve_app_in_thread, serve_in_thread
+from mock_store.server import serve_app_in_thread, serve_in_thread, static_app
 from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 
@@ -39,7 +39,15 @@ PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 @pytest.fixture(scope="session")
 def pages_url() -> Iterator[str]:
     """fixtures/pages (the labelled checkout pages) served by a real uvicorn on a free loopback port."""
-    static = Starlette()
-    static.mount("/", StaticFiles(directory=PAGES, html=True))
-    with serve_app_in_thread(static, name="fixture pages") as url:
+    with serve_app_in_thread(static_app(PAGES), name="fixture pages") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def checks() -> Iterator[InProcessChecks]:
+    """Checks in one session-wide Chromium, the same code `probe check` runs once its browser is up."""
+    session = InProcessChecks()
+    try:
+        yield session
+    finally:
+        session.close()

@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mock_store.server import serve_app_in_thread
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "hostile"
 
@@ -173,32 +172,12 @@ def create_app(state: Hostile) -> ASGIApp:
 def serve_hostile() -> Iterator[tuple[str, Hostile]]:
     """The hostile app under uvicorn in a thread on a free loopback port; yields its base URL and state."""
     state = Hostile()
-    config = uvicorn.Config(
-        create_app(state),
-        host="127.0.0.1",
-        log_level="critical",
-        access_log=False,
-        lifespan="off",
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="hostile", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the hostile app did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", state
-    finally:
-        state.stopping = True
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    # Hanging and trickling pages hold connections open: give them a second to end when the server stops.
+    with serve_app_in_thread(create_app(state), name="hostile", log_level="critical", shutdown_s=1) as url:
+        try:
+            yield url, state
+        finally:
+            state.stopping = True
 
 
 def refused_url() -> str:

@@ -37,21 +37,6 @@ def test_import_probe_and_the_rules_commands_do_not_load_playwright() -> None:
     assert _modules_after("from probe import check") == ["probe.api"]
 
 
-@pytest.mark.parametrize("command", [["rules"], ["verdict", "--option-state", "greyed_out"]])
-def test_importtime_of_the_browserless_commands(command: list[str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "probe", *command],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
-    assert "probe.decide.rules" in imported
-    assert not [m for m in imported if m.startswith(("playwright", "probe.run.check", "probe.run.matrix"))]
-
-
 def test_check_is_the_api_function_even_after_the_pipeline_is_imported() -> None:
     from probe import api
     from probe import check as imported

@@ -1,4 +1,6 @@
-"""End to end: `probe check` against every bundled scenario agrees with the scenario's `expect:` block."""
+"""End to end: a check of every bundled scenario agrees with the scenario's `expect:` block.
+
+The scenarios run in the session's Chromium (probe's own run_check); two checks go through `probe check` itself."""
 
 from __future__ import annotations
 
@@ -7,57 +9,28 @@ from pathlib import Path
 
 import httpx
 import pytest
+from expectations import assert_matches, probe_options
+from in_process import InProcessChecks
 from typer.testing import CliRunner
 
-from mock_store.scenarios import list_scenarios, load_scenario
+from mock_store.scenarios import list_scenarios
 from probe.cli import app
+
+pytestmark = pytest.mark.browser
 
 runner = CliRunner()
 SCENARIOS = list_scenarios()
 
 
-def probe_args(name: str) -> list[str]:
-    hints = load_scenario(name).probe
-    args = ["--gift-card", hints.gift_card, "--intent", hints.intent, "--today", hints.today.isoformat()]
-    if hints.credit_source:
-        args += ["--credit-source", hints.credit_source]
-    if hints.credit_expires:
-        args += ["--credit-expires", hints.credit_expires.isoformat()]
-    return args
-
-
-def assert_matches(name: str, report: dict) -> None:  # type: ignore[type-arg]
-    expect = load_scenario(name).expect
-    observation = report["observation"]
-    assert observation["option_state"] == expect.option_state, observation["evidence"]
-    assert report["verdict"]["outcome"] == expect.outcome, report["verdict"]["rules"]
-    if expect.reason is not None:
-        assert expect.reason.lower() in (observation["reason_text"] or "").lower()
-    if expect.balance is not None:
-        assert observation["balance_text"] == expect.balance
-    if expect.warning is not None:
-        assert any(expect.warning in w for w in report["verdict"]["warnings"]), report["verdict"]["warnings"]
-    if expect.options:
-        seen = [(o["label"], o["option_state"]) for o in observation["credit_options"]]
-        assert len(seen) == len(expect.options), seen
-        for want, got, verdict in zip(expect.options, observation["credit_options"], report["verdicts"], strict=True):
-            assert want.label.lower() in got["label"].lower()
-            assert got["option_state"] == want.option_state
-            assert verdict["verdict"]["outcome"] == want.outcome
-            if want.reason is not None:
-                assert want.reason.lower() in (got["reason_text"] or "").lower()
-
-
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_every_scenario_meets_its_expectation(name: str, store_url: str, tmp_path: Path) -> None:
+def test_every_scenario_meets_its_expectation(
+    name: str, store_url: str, checks: InProcessChecks, tmp_path: Path
+) -> None:
     out = tmp_path / "report"
-    result = runner.invoke(
-        app, ["check", f"{store_url}/scenario/{name}", "--json", "--out", str(out), "--no-mask", *probe_args(name)]
-    )
-    assert isinstance(result.exception, SystemExit | None), result.exc_info
-    assert result.exit_code == 0, result.stderr
-    report = json.loads(result.stdout)
-    assert report == json.loads((out / "report.json").read_text())
+    done = checks.check(f"{store_url}/scenario/{name}", out=out, mask=False, **probe_options(name))
+    assert done.code == 0, done.report.observation.error
+    report = json.loads((out / "report.json").read_text())
+    assert report == json.loads(done.report.model_dump_json())
     assert_matches(name, report)
     assert report["safety"]["order_placed"] is False
     for step in report["steps"]:
@@ -79,15 +52,14 @@ def test_embedded_default_probes_the_bundled_store(tmp_path: Path) -> None:
     assert (out / "report.html").is_file()
 
 
-def test_expect_mismatch_exits_1(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["check", "--out", str(tmp_path / "r"), "--expect", "against_terms"])
-    assert result.exit_code == 1
-    assert "expected against_terms, got can_use" in result.stderr
-
-
-def test_credit_source_picks_the_matching_option(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["check", "--out", str(tmp_path / "r"), "--credit-source", "promotional", "--json"])
+def test_credit_source_picks_the_matching_option_and_a_mismatch_exits_1(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    args = ["check", "--out", str(out), "--credit-source", "promotional", "--json", "--expect", "can_use"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.stderr
+    assert "expected can_use, got cannot_use" in result.stderr
     report = json.loads(result.stdout)
+    assert report == json.loads((out / "report.json").read_text()), "--json prints report.json alone on stdout"
     assert "promo" in report["observation"]["option_label"].lower()
     assert report["credit"]["source"] == "promotional"
     assert report["credit"]["source_known_from"] == "cli"

@@ -132,21 +132,6 @@ def test_doctor_without_a_browser_says_what_to_install(tmp_path: Path) -> None:
     assert "no executable file there" in result.stderr
 
 
-def test_rules_and_verdict_do_not_import_playwright() -> None:
-    code = (
-        "import sys\n"
-        "from typer.testing import CliRunner\n"
-        "from probe.cli import app\n"
-        "r = CliRunner().invoke(app, ['verdict', '--option-state', 'absent', '--json'])\n"
-        "assert r.exit_code == 0, r.output\n"
-        "r = CliRunner().invoke(app, ['rules'])\n"
-        "assert r.exit_code == 0, r.output\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('playwright', 'fastapi', 'uvicorn'))))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
-
-
 @pytest.mark.parametrize(
     ("args", "needle"),
     [

@@ -1,4 +1,7 @@
-"""Hostile pages: `probe check` always ends, explains itself, keeps to its page and never orders."""
+"""Hostile pages: `probe check` always ends, explains itself, keeps to its page and never orders.
+
+Most checks run in the session's Chromium (the `checks` fixture, probe's own run_check); the two that assert
+what the command line prints run `probe check` itself."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Any
 
 import pytest
 from hostile_app import PAGES, Hostile, refused_url, serve_hostile
+from in_process import InProcessChecks
 from typer.testing import CliRunner
 
 from probe.cli import app
@@ -43,7 +47,20 @@ def hostile() -> Iterator[tuple[str, Hostile]]:
         assert served[1].ordered() == [], "an order request reached the hostile store"
 
 
-def check(url: str, out: Path, *extra: str, timeout: int = ROOMY) -> Run:
+def check(checks: InProcessChecks, url: str, out: Path, *, timeout: int = ROOMY, **options: Any) -> Run:
+    """A check in the session's browser, read back from its report folder as `probe check` leaves it."""
+    done = checks.check(url, out=out, timeout=timeout, **options)
+    report = json.loads((out / "report.json").read_text())
+    assert report == json.loads(done.report.model_dump_json())
+    assert (out / "report.html").is_file()
+    for step in report["steps"]:
+        if step["screenshot"]:
+            assert (out / step["screenshot"]).is_file()
+    return Run(done.code, report, out, done.seconds, "")
+
+
+def cli_check(url: str, out: Path, *extra: str, timeout: int = ROOMY) -> Run:
+    """`probe check` itself, through the command line (its own Chromium)."""
     started = time.monotonic()
     result = runner.invoke(app, ["check", url, "--timeout", str(timeout), "--out", str(out), "--json", *extra])
     seconds = time.monotonic() - started
@@ -58,8 +75,8 @@ def check(url: str, out: Path, *extra: str, timeout: int = ROOMY) -> Run:
     return Run(result.exit_code, report, out, seconds, result.stderr)
 
 
-def pay(served: tuple[str, Hostile], path: str, tmp_path: Path, timeout: int = ROOMY) -> Run:
-    return check(served[0] + path, tmp_path / "out", "--payment-page", timeout=timeout)
+def pay(checks: InProcessChecks, served: tuple[str, Hostile], path: str, tmp_path: Path, timeout: int = ROOMY) -> Run:
+    return check(checks, served[0] + path, tmp_path / "out", payment_page=True, timeout=timeout)
 
 
 def assert_observed_the_page(run: Run, path: str) -> None:
@@ -70,16 +87,20 @@ def assert_observed_the_page(run: Run, path: str) -> None:
     assert run.report["observation"]["page_url"].endswith(path)
 
 
-def test_js_dialogs_are_dismissed_and_recorded(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
-    run = pay(hostile, "/pay/dialogs", tmp_path)
+def test_js_dialogs_are_dismissed_and_recorded(
+    checks: InProcessChecks, hostile: tuple[str, Hostile], tmp_path: Path
+) -> None:
+    run = pay(checks, hostile, "/pay/dialogs", tmp_path)
     assert_observed_the_page(run, "/pay/dialogs")
     assert ("dialog", "alert: Hello from the store") in run.blocked
     assert ("dialog", "confirm: Place your order now?") in run.blocked
     assert ("dialog", "prompt: Your e-mail?") in run.blocked
 
 
-def test_popups_and_new_tabs_are_closed_and_the_probe_stays(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
-    run = pay(hostile, "/pay/popups", tmp_path)
+def test_popups_and_new_tabs_are_closed_and_the_probe_stays(
+    checks: InProcessChecks, hostile: tuple[str, Hostile], tmp_path: Path
+) -> None:
+    run = pay(checks, hostile, "/pay/popups", tmp_path)
     assert_observed_the_page(run, "/pay/popups")
     popups = [target for kind, target in run.blocked if kind == "popup"]
     assert any(t.endswith("/popup-ad") for t in popups) and any(t.endswith("/popup-tab") for t in popups)
@@ -94,10 +115,10 @@ def test_popups_and_new_tabs_are_closed_and_the_probe_stays(hostile: tuple[str, 
     ],
 )
 def test_a_page_that_orders_by_itself_is_blocked(
-    hostile: tuple[str, Hostile], tmp_path: Path, path: str, kind: str, endpoint: str
+    checks: InProcessChecks, hostile: tuple[str, Hostile], tmp_path: Path, path: str, kind: str, endpoint: str
 ) -> None:
     url, state = hostile
-    run = pay(hostile, path, tmp_path)
+    run = pay(checks, hostile, path, tmp_path)
     method, where = endpoint.split(" ")
     assert any(k == kind and t.startswith(f"{method} {url}{where}") for k, t in run.blocked), run.blocked
     assert run.report["safety"]["order_placed"] is False
@@ -115,7 +136,7 @@ def assert_inconclusive(run: Run, *causes: str, timeout: int = TIMEOUT) -> None:
     assert run.report["observation"]["option_state"] == "unknown"
     error = run.report["observation"]["error"]
     assert error and all(cause in error for cause in causes), error
-    assert "probe: inconclusive: " in run.stderr
+    assert run.stderr == "" or "probe: inconclusive: " in run.stderr
     assert run.seconds < timeout + MARGIN, f"took {run.seconds:.1f}s"
     failed = [s for s in run.report["steps"] if not s["ok"]]
     assert failed and failed[-1]["error"]
@@ -133,59 +154,75 @@ def assert_inconclusive(run: Run, *causes: str, timeout: int = TIMEOUT) -> None:
     ],
 )
 def test_a_page_that_fails_is_inconclusive_with_its_cause(
-    hostile: tuple[str, Hostile], tmp_path: Path, path: str, causes: list[str], picture: bool
+    checks: InProcessChecks,
+    hostile: tuple[str, Hostile],
+    tmp_path: Path,
+    path: str,
+    causes: list[str],
+    picture: bool,
 ) -> None:
-    run = pay(hostile, path, tmp_path, timeout=TIMEOUT)
+    run = pay(checks, hostile, path, tmp_path, timeout=TIMEOUT)
     assert_inconclusive(run, *causes)
     if picture:
         assert run.report["steps"][-1]["screenshot"], "the screenshot it got belongs in the report"
 
 
 def test_connection_refused_is_inconclusive(tmp_path: Path) -> None:
-    run = check(refused_url(), tmp_path / "out", "--payment-page", timeout=TIMEOUT)
+    run = cli_check(refused_url(), tmp_path / "out", "--payment-page", timeout=TIMEOUT)
+    assert "probe: inconclusive: " in run.stderr
     assert_inconclusive(run, "connection refused at", "nothing answers there")
 
 
-def test_a_step_answering_503_in_a_walk_is_inconclusive(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
-    run = check(hostile[0], tmp_path / "out", "--profile", str(PAGES / "broken.yaml"))
+def test_a_step_answering_503_in_a_walk_is_inconclusive(
+    checks: InProcessChecks, hostile: tuple[str, Hostile], tmp_path: Path
+) -> None:
+    run = check(checks, hostile[0], tmp_path / "out", profile=PAGES / "broken.yaml")
     assert_inconclusive(run, "step 'checkout' failed", "HTTP 503", timeout=ROOMY)
     assert [s["name"] for s in run.report["steps"]] == ["gift card", "checkout"]
     assert run.report["steps"][0]["ok"] and not run.report["steps"][1]["ok"]
 
 
-def test_a_leave_page_prompt_does_not_trap_the_walk(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
-    run = check(hostile[0], tmp_path / "out", "--profile", str(PAGES / "walk.yaml"), timeout=ROOMY)
+def test_a_leave_page_prompt_does_not_trap_the_walk(
+    checks: InProcessChecks, hostile: tuple[str, Hostile], tmp_path: Path
+) -> None:
+    run = check(checks, hostile[0], tmp_path / "out", profile=PAGES / "walk.yaml", timeout=ROOMY)
     assert_observed_the_page(run, "/pay/plain")
     assert any(kind == "dialog" and target.startswith("beforeunload") for kind, target in run.blocked)
     assert all(step["ok"] for step in run.report["steps"])
 
 
-def test_a_huge_page_still_answers_within_the_timeout(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
-    run = check(hostile[0] + "/huge?n=3000", tmp_path / "out", "--payment-page", timeout=ROOMY)
+def test_a_huge_page_still_answers_within_the_timeout(
+    checks: InProcessChecks, hostile: tuple[str, Hostile], tmp_path: Path
+) -> None:
+    run = check(checks, hostile[0] + "/huge?n=3000", tmp_path / "out", payment_page=True, timeout=ROOMY)
     assert run.seconds < ROOMY + MARGIN, f"took {run.seconds:.1f}s"
     assert_observed_the_page(run, "/huge?n=3000")
 
 
-def test_a_flaky_first_load_is_retried_and_the_report_says_so(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
+def test_a_flaky_first_load_is_retried_and_the_report_says_so(
+    checks: InProcessChecks, hostile: tuple[str, Hostile], tmp_path: Path
+) -> None:
     url, state = hostile
-    run = pay(hostile, "/flaky/first-hangs", tmp_path, timeout=16)  # the first try gets half of it
+    run = pay(checks, hostile, "/flaky/first-hangs", tmp_path, timeout=16)  # the first try gets half of it
     assert_observed_the_page(run, "/flaky/first-hangs")
     assert state.hits["first-hangs"] == 2
     assert run.report["steps"][0]["retries"] == 1
 
 
-def test_baseline_reports_a_policy_change(hostile: tuple[str, Hostile], tmp_path: Path) -> None:
+def test_baseline_reports_a_policy_change(
+    checks: InProcessChecks, hostile: tuple[str, Hostile], tmp_path: Path
+) -> None:
     url = hostile[0] + "/pay/plain"
-    first = check(url, tmp_path / "before", "--payment-page")
+    first = check(checks, url, tmp_path / "before", payment_page=True)
     assert first.code == 0
     baseline = str(tmp_path / "before" / "report.json")
 
-    same = check(url, tmp_path / "same", "--payment-page", "--baseline", baseline)
+    same = cli_check(url, tmp_path / "same", "--payment-page", "--baseline", baseline)
     assert same.code == 0, same.stderr
     assert same.report["baseline_changes"] == []
     assert f"no change since {baseline}" in same.stderr
 
-    changed = check(url + "?credit=open", tmp_path / "after", "--payment-page", "--baseline", baseline)
+    changed = cli_check(url + "?credit=open", tmp_path / "after", "--payment-page", "--baseline", baseline)
     assert changed.code == 1, changed.stderr
     changes = changed.report["baseline_changes"]
     assert any(c.endswith(": option greyed_out -> selectable") for c in changes), changes

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from expectations import assert_matches, probe_options
+from in_process import InProcessChecks
 from typer.testing import CliRunner
 
 from mock_store.scenarios import list_scenarios
-from mock_store.server import serve_in_thread
 from probe.cli import app
 from probe.errors import InputError
 from probe.models import CreditSource, Outcome
 from probe.run.matrix import MatrixSpec, expand, load_matrix, prepare_cells, run_matrix_sync
-from probe.run.sync import check_sync
 
 runner = CliRunner()
+# Scenarios whose matrix cell is also checked alone: one option, several options with an account page.
+SINGLE = ("default", "several-credit-lines")
 
 
 def write(tmp_path: Path, text: str, name: str = "matrix.yaml") -> Path:
@@ -134,41 +135,46 @@ def test_every_cell_is_prepared_before_a_browser_starts(tmp_path: Path) -> None:
 # --- in a real browser --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shared_store() -> Iterator[str]:
-    with serve_in_thread() as url:
-        yield url
-
-
 def orders(store: str) -> list[object]:
     result: list[object] = httpx.get(f"{store}/api/orders").json()["orders"]
     return result
 
 
 @pytest.mark.browser
-def test_matrix_agrees_with_sequential_checks(tmp_path: Path, shared_store: str) -> None:
-    """Every bundled scenario × two credit sources: concurrent cells give the verdicts of one check at a time."""
-    spec = MatrixSpec.model_validate(
-        {"targets": [{"scenario": s} for s in list_scenarios()], "credit_sources": ["refund", "promotional"]}
-    )
-    result = run_matrix_sync(spec, tmp_path / "matrix", workers=2, store_url=shared_store)
-    assert len(result.results) == 2 * len(list_scenarios())
+def test_matrix_meets_every_scenario_and_agrees_with_single_checks(
+    tmp_path: Path, store_url: str, checks: InProcessChecks
+) -> None:
+    """Every bundled scenario at once, each with what it tells the probe: the concurrent cells reach what each
+    scenario expects (as test_check_e2e's one-at-a-time checks must), and fire the rules a single check fires."""
+    spec = MatrixSpec.model_validate({"targets": [{"scenario": s} for s in list_scenarios()]})
+    result = run_matrix_sync(spec, tmp_path / "matrix", workers=2, store_url=store_url)
+    assert len(result.results) == len(list_scenarios())
     for cell_result in result.results:
         cell = cell_result.cell
         assert cell_result.report is not None, f"{cell.name}: {cell_result.error}"
-        alone, _ = check_sync(cell.request.model_copy(update={"out": tmp_path / "alone" / cell.name}))
+        report = json.loads((tmp_path / "matrix" / cell.name / "report.json").read_text())
+        assert report == json.loads(cell_result.report.model_dump_json())
+        assert_matches(cell.target.scenario or "", report)
+    for name in SINGLE:
+        cell_result = next(r for r in result.results if r.cell.name == name)
+        assert cell_result.report is not None
+        request = cell_result.cell.request
+        alone = checks.check(
+            f"{store_url}/scenario/{name}", out=tmp_path / "alone" / name, **probe_options(name)
+        ).report
         got, want = cell_result.report, alone
         assert (got.verdict.outcome, got.observation.option_state, got.credit.source) == (
             want.verdict.outcome,
             want.observation.option_state,
             want.credit.source,
-        ), cell.name
-        assert [r.id for r in got.verdict.rules] == [r.id for r in want.verdict.rules], cell.name
-        assert (tmp_path / "matrix" / cell.name / "report.json").is_file()
+        ), name
+        assert [r.id for r in got.verdict.rules] == [r.id for r in want.verdict.rules], name
+        assert request.scenario == name
     matrix_json = json.loads((tmp_path / "matrix" / "matrix.json").read_text())
     assert [row["name"] for row in matrix_json["rows"]] == [r.cell.name for r in result.results]
+    assert all(row["matched"] for row in matrix_json["rows"])
     assert (tmp_path / "matrix" / "matrix.html").is_file()
-    assert orders(shared_store) == []
+    assert orders(store_url) == []
 
 
 @pytest.mark.browser

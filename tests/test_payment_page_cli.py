@@ -1,8 +1,8 @@
-"""`probe check URL --payment-page` on a representative fixture page of each family, through the real CLI.
+"""`probe check URL --payment-page` on a representative fixture page of each family, end to end.
 
-The pages are served by a real uvicorn on a free loopback port; each run launches a real Chromium. The whole
-labelled set is covered by test_detect.py (observe() directly); this file checks that what the CLI reports, and its
-exit code, agree with the same labels.
+The pages are served by a real uvicorn on a free loopback port; each check is probe's own run_check in the
+session's Chromium. The whole labelled set is covered by test_detect.py (observe() directly); this file checks that
+what a check reports, and its exit code, agree with the same labels.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner
-
-from probe.cli import app
+from in_process import InProcessChecks
 
 pytestmark = pytest.mark.browser
 
@@ -46,20 +44,19 @@ def test_families_are_labelled() -> None:
 
 
 @pytest.mark.parametrize("name", [name for name, _ in FAMILIES], ids=[why for _, why in FAMILIES])
-def test_check_payment_page(name: str, pages_url: str, tmp_path: Path) -> None:
+def test_check_payment_page(name: str, pages_url: str, checks: InProcessChecks, tmp_path: Path) -> None:
     spec = EXPECTED[name]
     unknown = spec["state"] == "unknown"
     out = tmp_path / "report"
-    timeout = "4" if name == "never-settles.html" else "20"
+    timeout = 4 if name == "never-settles.html" else 20
     url = f"{pages_url}/{name}"
-    args = ["check", url, "--payment-page", "--json", "--out", str(out), "--no-mask", "--timeout", timeout]
-    if spec.get("option_label"):
-        args += ["--option-label", spec["option_label"]]
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == (3 if unknown else 0), f"{name}: exit {result.exit_code}\n{result.output[-2000:]}"
+    done = checks.check(
+        url, payment_page=True, out=out, mask=False, timeout=timeout, option_label=spec.get("option_label")
+    )
+    assert done.code == (3 if unknown else 0), f"{name}: exit {done.code}: {done.report.observation.error}"
 
-    report = json.loads(result.stdout)
-    assert report == json.loads((out / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report == json.loads(done.report.model_dump_json())
     obs = report["observation"]
     where = f"{name}: evidence {[(e['signal'], e['value']) for e in obs['evidence']]}"
     assert obs["option_state"] == spec["state"], where

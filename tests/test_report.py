@@ -33,8 +33,9 @@ from probe.models import (
     Step,
     Verdict,
 )
-from probe.report.matrix import matrix_row, read_matrix, write_matrix
-from probe.report.render import read_report, render_html, write_report
+from probe.report.diff import load_compared
+from probe.report.matrix import MatrixFile, matrix_row, write_matrix
+from probe.report.render import render_html, write_report
 from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 pytestmark = pytest.mark.browser
@@ -423,7 +424,7 @@ def test_report_json_round_trips(shots: Shots, tmp_path: Path) -> None:
     report = make_report(shots)
     folder = write(report, shots, tmp_path)
     assert Report.model_validate_json((folder / "report.json").read_text()) == report
-    assert read_report(folder) == report
+    assert load_compared(folder, "report") == (report, folder)
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
 
 
@@ -453,7 +454,7 @@ def test_matrix_page_shows_every_check_and_links_resolve(shots: Shots, tmp_path:
             )
         )
     write_matrix(rows, matrix)
-    assert read_matrix(matrix) == rows
+    assert load_compared(matrix, "matrix") == (MatrixFile(rows=tuple(rows)), matrix)
     assert rows[0].thumbnail == "checks/00-refund/payment-annotated.png" and rows[0].matched
     # An inconclusive check with no expectation reached no verdict: it does not count as matching.
     assert [r.matched for r in rows] == [True, False, False]

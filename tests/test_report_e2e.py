@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
-import threading
-import time
 import webbrowser
 import xml.etree.ElementTree as ET
 import zipfile
@@ -17,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,6 +21,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from typer.testing import CliRunner
 
+from mock_store.server import serve_app_in_thread
 from probe.cli import app
 
 pytestmark = pytest.mark.browser
@@ -68,11 +65,6 @@ def check(out: Path, *args: str) -> Run:
     return Run(result.exit_code, out, result.stdout, result.stderr)
 
 
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # pragma: no cover - kept for older uvicorn
-        pass
-
-
 @pytest.fixture(scope="module")
 def page_server() -> Iterator[str]:
     """A small store of one payment page, on a real uvicorn server."""
@@ -80,19 +72,8 @@ def page_server() -> Iterator[str]:
     async def pay(request: Request) -> Response:
         return HTMLResponse(PAYMENT_PAGE.format(label=HOSTILE.replace("<", "&lt;").replace(">", "&gt;")))
 
-    server = _Server(uvicorn.Config(Starlette(routes=[Route("/pay", pay)]), log_level="warning", lifespan="off"))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the page server did not start"
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve_app_in_thread(Starlette(routes=[Route("/pay", pay)]), name="page server") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

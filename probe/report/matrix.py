@@ -104,9 +104,3 @@ def write_matrix(rows: Sequence[MatrixRow], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / "matrix.json", MatrixFile(rows=tuple(rows)).model_dump_json(indent=2))
     write_atomic(folder / "matrix.html", render_matrix_html(rows))
-
-
-def read_matrix(folder_or_file: Path) -> list[MatrixRow]:
-    """Load a matrix.json (or the one inside a matrix folder) back into rows."""
-    path = folder_or_file / "matrix.json" if folder_or_file.is_dir() else folder_or_file
-    return list(MatrixFile.model_validate_json(path.read_bytes()).rows)

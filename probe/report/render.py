@@ -266,9 +266,3 @@ def write_report(report: Report, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / "report.json", report.model_dump_json(indent=2))
     write_atomic(folder / "report.html", render_html(report, folder))
-
-
-def read_report(folder_or_file: Path) -> Report:
-    """Load a report.json (or the one inside a report folder) back into the model."""
-    path = folder_or_file / "report.json" if folder_or_file.is_dir() else folder_or_file
-    return Report.model_validate_json(path.read_bytes())

@@ -39,21 +39,20 @@ async def new_context(browser: Browser) -> BrowserContext:
     )
 
 
-async def run_check(prepared: Prepared, progress: Progress) -> tuple[Report, Path | None]:
-    """Run one check in a browser launched for it; write the report; return it and the kept previous one."""
+async def run_check(
+    prepared: Prepared, progress: Progress, browser: Browser | None = None
+) -> tuple[Report, Path | None]:
+    """Run one check in a browser launched for it (or in `browser`, already running); write the report;
+    return it and the kept previous one."""
     request = prepared.request
     deadline = Deadline(request.timeout_s)  # --timeout covers the browser's start too
     folder = ReportFolder(request.out)
     try:
         with target_url(request, request.scenario, progress) as url:
-            async with async_playwright() as pw:
-                browser = await open_browser(pw, prepared, progress)
-                try:
-                    report = await check_in_browser(prepared, browser, url, folder.staging, progress, deadline=deadline)
-                finally:
-                    # A browser already gone (Ctrl-C reaches Chromium too) must not hide why the run ended.
-                    with contextlib.suppress(Exception):
-                        await browser.close()
+            if browser is not None:
+                report = await check_in_browser(prepared, browser, url, folder.staging, progress, deadline=deadline)
+            else:
+                report = await launch_and_check(prepared, url, folder.staging, progress, deadline)
         from probe.report.render import write_report
 
         write_report(report, folder.staging)
@@ -61,6 +60,20 @@ async def run_check(prepared: Prepared, progress: Progress) -> tuple[Report, Pat
         folder.discard()
         raise
     return report, folder.commit()
+
+
+async def launch_and_check(
+    prepared: Prepared, url: str, staging: Path, progress: Progress, deadline: Deadline
+) -> Report:
+    """One check in a browser opened for it (launched or connected to), closed again whatever happens."""
+    async with async_playwright() as pw:
+        browser = await open_browser(pw, prepared, progress)
+        try:
+            return await check_in_browser(prepared, browser, url, staging, progress, deadline=deadline)
+        finally:
+            # A browser already gone (Ctrl-C reaches Chromium too) must not hide why the run ended.
+            with contextlib.suppress(Exception):
+                await browser.close()
 
 
 async def open_browser(pw: Playwright, prepared: Prepared, progress: Progress) -> Browser:
