@@ -222,7 +222,9 @@ class OrderRequestClassifier:
             if _flat(key) in ACTION_KEYS and len(value) <= MAX_ACTION_VALUE:
                 phrase = ordering_phrase(value)
                 if phrase:
-                    return Decision(True, "general-body-action", f"the body's {key}={value!r} speaks of ordering")
+                    # Only the words of ordering go into the report, never the value itself (it could be anything).
+                    why = f"the body's {key} field speaks of ordering ({phrase})"
+                    return Decision(True, "general-body-action", why)
         return Decision(False, "no-order-words", "nothing in it speaks of ordering")
 
 
