@@ -186,9 +186,19 @@ class Step(Frozen):
 class BlockedRequest(Frozen):
     """A request, navigation or click the guard stopped."""
 
-    kind: Literal["request", "navigation", "click", "dialog", "popup", "form"]
+    kind: Literal["request", "navigation", "click", "dialog", "popup", "form", "beacon", "websocket"]
     target: str
     reason: str
+
+
+class SeenRequest(Frozen):
+    """A non-GET request the page sent, with what the guard did (URL query values that could be secrets masked)."""
+
+    method: str
+    url: str
+    outcome: Literal["allowed", "blocked"]
+    rule: str
+    why: str = ""
 
 
 class Safety(Frozen):
@@ -197,6 +207,8 @@ class Safety(Frozen):
     order_placed: Literal[False] = False
     blocked: tuple[BlockedRequest, ...] = ()
     order_patterns: tuple[str, ...] = ()
+    requests: tuple[SeenRequest, ...] = ()
+    requests_omitted: int = 0
 
 
 class RunInfo(Frozen):

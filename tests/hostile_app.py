@@ -43,7 +43,15 @@ def page(body: str, script: str = "", title: str = "Checkout") -> str:
     )
 
 
-ORDER_PATHS = ("/checkout/place-order", "/order/place", "/api/place-order", "/api/submit-order")
+ORDER_PATHS = (
+    "/checkout/place-order",
+    "/order/place",
+    "/api/place-order",
+    "/api/submit-order",
+    "/orders",
+    "/graphql",
+    "/checkout/preview",
+)
 
 SCRIPTS = {
     # Dialogs of every kind, as soon as the page runs.
@@ -60,6 +68,17 @@ SCRIPTS = {
     # The page calls an order endpoint in the background.
     "fetch": "fetch('/api/place-order', {method: 'POST', body: '{}'}).catch(() => {});"
     " navigator.sendBeacon && navigator.sendBeacon('/api/submit-order', 'x');",
+    # A script that creates an order with a plain REST call as soon as the page loads.
+    "orders": "fetch('/orders', {method: 'POST', headers: {'content-type': 'application/json'},"
+    " body: JSON.stringify({items: [{sku: 'GC-50', qty: 1}]})}).catch(() => {});",
+    # A GraphQL mutation that completes the checkout (Saleor's checkoutComplete), sent with fetch.
+    "graphql": "fetch('/graphql', {method: 'POST', headers: {'content-type': 'application/json'},"
+    " body: JSON.stringify({query: 'mutation { checkoutComplete(id: \"Q2hlY2tvdXQ6MQ==\") { order { id } } }'})})"
+    ".catch(() => {});",
+    # django-oscar's preview page: a form whose only sign of ordering is its body, action=place_order.
+    "oscar": "const f = document.createElement('form'); f.method = 'post'; f.action = '/checkout/preview/';"
+    " f.innerHTML = '<input name=action value=place_order>'; document.body.append(f);"
+    " setTimeout(() => f.submit(), 50);",
 }
 
 
@@ -156,7 +175,7 @@ def create_app(state: Hostile) -> ASGIApp:
             Route("/huge", huge),
             Route("/flaky/{key}", flaky),
             Route("/", store),
-            Route("/{path:path}", anything, methods=["GET", "POST", "PUT"]),
+            Route("/{path:path}", anything, methods=["GET", "POST", "PUT", "PATCH"]),
         ]
     )
 

@@ -32,6 +32,8 @@ def files(tmp_path: Path) -> dict[str, Path]:
             "- {action: goto, url: /}", "- {action: click, locator: {rol: button, name: Go}}"
         ),
         "bad_action.yaml": GOOD_PROFILE.replace("action: goto", "action: teleport"),
+        "endpoint_not_regex.yaml": GOOD_PROFILE + "guard:\n  order_endpoints: ['/api/pay-now', '(']\n",
+        "endpoint_matches_all.yaml": GOOD_PROFILE + "guard:\n  order_endpoints: ['.*']\n",
         "misspelt_rules.yaml": "rulez: []\n",
         "binary.yaml": "",
     }
@@ -88,6 +90,8 @@ def test_malformed_url(tmp_path: Path, url: str, needle: str, as_json: list[str]
         ("misspelt_nested.yaml", ["gaurd: unknown key (did you mean 'guard'?)"]),
         ("misspelt_locator.yaml", ["rol: unknown key (did you mean 'role'?)"]),
         ("bad_action.yaml", ["steps.0.actions.0", "teleport"]),
+        ("endpoint_not_regex.yaml", ["guard.order_endpoints", "entry 1 '('", "not a valid regular expression"]),
+        ("endpoint_matches_all.yaml", ["guard.order_endpoints", "entry 0 '.*'", "matches every URL"]),
     ],
 )
 def test_bad_profile(tmp_path: Path, files: dict[str, Path], name: str, needles: list[str], as_json: list[str]) -> None:

@@ -33,6 +33,10 @@ def test_every_scenario_meets_its_expectation(
     assert report == json.loads(done.report.model_dump_json())
     assert_matches(name, report)
     assert report["safety"]["order_placed"] is False
+    # The walk's own requests (add to cart, address, codes) are ordinary: none was blocked, each is listed.
+    requests = report["safety"]["requests"]
+    assert any(r["method"] == "POST" and r["url"].endswith("/cart/add") for r in requests), requests
+    assert [r for r in requests if r["outcome"] != "allowed"] == []
     for step in report["steps"]:
         assert step["screenshot"] and (out / step["screenshot"]).is_file(), step
     assert [s["name"] for s in report["steps"]][-1] == "payment selection"

@@ -17,6 +17,7 @@ from probe.detect.vocabulary import credit_patterns, source_hint, strip_balance
 from probe.models import Evidence, Observation, OptionState
 from probe.report.annotate import OVERLAY_ID, annotated_screenshot
 from probe.walk.browser import LAUNCH_ARGS, find_browser
+from probe.walk.guard import OrderGuard
 
 pytestmark = pytest.mark.browser
 
@@ -35,9 +36,11 @@ CHOICES: dict[str, tuple[list[Any], list[Any]]] = {}
 
 
 async def _observe_one(browser: Browser, url: str, spec: dict[str, Any]) -> tuple[Observation, str]:
-    context = await browser.new_context(viewport={"width": 1100, "height": 800})
+    context = await browser.new_context(viewport={"width": 1100, "height": 800}, service_workers="block")
     try:
         page = await context.new_page()
+        # The guard a real check installs: trials must not need it, but nothing may get past it either.
+        await OrderGuard().install(context, page)
         await page.goto(url, wait_until="load")
         timeout_s = float(spec.get("timeout_s", 10))
         before: list[Any] = []
@@ -142,6 +145,13 @@ def test_trials_leave_the_shopper_choices_as_they_were(observed: dict[str, tuple
             assert after == before, f"{name}: choices {before} became {after} after the trial"
             restored.append(name)
     assert len(restored) >= 15, restored
+
+
+def test_observing_every_fixture_page_sent_nothing_to_the_server(
+    observed: dict[str, tuple[Observation, str]], pages_writes: list[str]
+) -> None:
+    assert len(observed) == len(EXPECTED)
+    assert pages_writes == [], "a trial or page script sent a request that could change something"
 
 
 def test_annotated_screenshot_outlines_options_and_cleans_up(pages_url: str, tmp_path: Path) -> None:

@@ -112,6 +112,9 @@ def test_popups_and_new_tabs_are_closed_and_the_probe_stays(
         ("/pay/autosubmit", "form", "POST /checkout/place-order"),
         ("/pay/selfnav", "navigation", "GET /order/place"),
         ("/pay/fetch", "request", "POST /api/place-order"),
+        ("/pay/orders", "request", "POST /orders"),
+        ("/pay/graphql", "request", "POST /graphql"),
+        ("/pay/oscar", "form", "POST /checkout/preview/"),
     ],
 )
 def test_a_page_that_orders_by_itself_is_blocked(
@@ -125,6 +128,10 @@ def test_a_page_that_orders_by_itself_is_blocked(
     # The hostile server's own log: the page loaded, the order never arrived.
     assert f"GET {path}" in state.log
     assert state.ordered() == []
+    # The audit lists it as blocked, with the rule that caught it; blocking is not an error.
+    if method != "GET":
+        seen = [r for r in run.report["safety"]["requests"] if r["url"].startswith(f"{url}{where}")]
+        assert seen and all(r["outcome"] == "blocked" and r["rule"] for r in seen), run.report["safety"]["requests"]
     # Blocking kept the probe on its page, so it still observed it.
     assert_observed_the_page(run, path)
 

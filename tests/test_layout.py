@@ -17,20 +17,22 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "models": {"errors"},
     "request": {"errors", "models"},
-    "walk": {"errors", "models"},
-    "detect": {"errors", "models"},
+    "safety": {"errors", "models"},
+    "walk": {"errors", "models", "safety"},
+    "detect": {"errors", "models", "safety"},
     "decide": {"errors", "models"},
     "report": {"errors", "models", "version"},
-    "run": {"errors", "models", "version", "request", "walk", "detect", "decide", "report"},
+    "run": {"errors", "models", "version", "request", "safety", "walk", "detect", "decide", "report"},
     "api": {"errors", "models", "request", "run"},
     "cli": {"errors", "models", "request", "walk", "decide", "report", "run"},
     "pytest_plugin": {"models", "api"},
     "__init__": {"version", "api"},
     "__main__": {"cli"},
 }
+BROWSER_FREE = ("models", "request", "safety", "decide")
 # Third-party packages a stage must never import (typer only in the CLI; rules and models stay browser-free).
 FORBIDDEN: dict[str, set[str]] = {
-    stage: {"typer"} | ({"playwright", "fastapi", "uvicorn"} if stage in ("models", "request", "decide") else set())
+    stage: {"typer"} | ({"playwright", "fastapi", "uvicorn"} if stage in BROWSER_FREE else set())
     for stage in ALLOWED
     if stage != "cli"
 }

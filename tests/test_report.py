@@ -30,6 +30,7 @@ from probe.models import (
     Report,
     RunInfo,
     Safety,
+    SeenRequest,
     Step,
     Verdict,
 )
@@ -182,6 +183,18 @@ def make_report(shots: Shots, **changes: Any) -> Report:
                 BlockedRequest(kind="request", target="http://127.0.0.1:8123/api/order", reason="order endpoint"),
             ),
             order_patterns=("**/api/order*",),
+            requests=(
+                SeenRequest(
+                    method="POST", url="http://127.0.0.1:8123/cart/add", outcome="allowed", rule="no-order-words"
+                ),
+                SeenRequest(
+                    method="POST",
+                    url="http://127.0.0.1:8123/api/order?<script>x</script>=***",
+                    outcome="blocked",
+                    rule="general-url-last-segment",
+                    why="a POST request to …/order",
+                ),
+            ),
         ),
         "annotated_screenshot": "payment-annotated.png",
         "trace": "trace.zip",
@@ -244,6 +257,13 @@ def test_verdict_card_says_what_was_decided_and_why(shots: Shots, tmp_path: Path
     assert "read from the account page" in report_page.locator("#credit").inner_text()
     assert report_page.locator("#no-order").inner_text().startswith("No order was placed")
     assert "http://127.0.0.1:8123/api/order" in report_page.locator("#blocked").inner_text()
+    requests = report_page.locator("#requests")
+    assert requests.is_visible()
+    assert requests.locator("tbody tr").count() == 2
+    assert "POST http://127.0.0.1:8123/cart/add allowed" in " ".join(requests.locator("tr").nth(1).inner_text().split())
+    blocked_row = requests.locator("tr.request-blocked")
+    assert "general-url-last-segment" in blocked_row.inner_text() and "<script>x</script>" in blocked_row.inner_text()
+    assert "the check went on" in report_page.locator("#order-requests-blocked").inner_text()
     assert report_page.locator("#trace-link").get_attribute("href") == "trace.zip"
     assert "playwright show-trace trace.zip" in report_page.locator("#run").inner_text()
     run_text = report_page.locator("#run").inner_text()
@@ -280,6 +300,24 @@ def test_clicking_a_screenshot_enlarges_it(shots: Shots, tmp_path: Path, report_
     assert not viewer.evaluate("d => d.open")
     assert report_page.url.endswith("report.html")
     assert_stayed_local(report_page)
+
+
+def test_a_long_request_list_is_collapsed_until_opened(shots: Shots, tmp_path: Path, report_page: Page) -> None:
+    many = tuple(
+        SeenRequest(method="POST", url=f"http://127.0.0.1:8123/collect?n={i}", outcome="allowed", rule="no-order-words")
+        for i in range(40)
+    )
+    report = make_report(shots)
+    report = report.model_copy(update={"safety": Safety(requests=many, requests_omitted=3)})
+    folder = write(report, shots, tmp_path)
+    open_report(report_page, folder / "report.html")
+    summary = report_page.locator("#requests-details summary")
+    assert "40 requests: 0 blocked, 40 allowed; 3 more not listed" in summary.inner_text()
+    assert not report_page.locator("#requests").is_visible()
+    summary.click()
+    assert report_page.locator("#requests").is_visible()
+    assert report_page.locator("#requests tbody tr").count() == 40
+    assert report_page.locator("#order-requests-blocked").count() == 0
 
 
 def test_page_text_is_shown_as_text_and_never_runs(shots: Shots, tmp_path: Path, report_page: Page) -> None:

@@ -141,6 +141,11 @@ def test_default_report_shows_the_verdict_warning_and_outlined_payment_step(defa
     other = page.locator("#other-options").inner_text()
     assert "Promotional credit" in other and "Cannot use" in other
     assert page.locator("#no-order").is_visible()
+    table = page.locator("#requests")
+    assert table.is_visible()
+    add = table.locator("tbody tr", has_text="/cart/add")
+    assert add.count() >= 1 and "allowed" in add.first.inner_text()
+    assert page.locator("#order-requests-blocked").count() == 0
     assert page.locator("#masked-note").count() == 0  # the bundled store is not masked
     assert page.locator("#steps figure").count() == len(report["steps"]) >= 5
     assert_images_loaded(page)

@@ -17,7 +17,6 @@ from probe.detect.trial import run_trial
 from probe.detect.vocabulary import (
     APPLIED_TEXT,
     DECOY_PATTERNS,
-    FORBIDDEN_CLICK,
     NO_METHODS_TEXT,
     REASON_WORDS,
     credit_patterns,
@@ -210,7 +209,6 @@ async def _observe(page: Page, option_label: str | None, timeout_s: float, *, ag
         "reason": REASON_WORDS,
         "applied": APPLIED_TEXT,
         "noMethods": NO_METHODS_TEXT,
-        "forbidden": FORBIDDEN_CLICK,
     }
     scans = [s for s in [await _scan(frame, opts) for frame in page.frames] if s is not None]
     if not scans:

@@ -6,7 +6,6 @@
   const reasonRe = rx(opts.reason);
   const appliedRe = rx(opts.applied);
   const noMethodsRe = rx(opts.noMethods);
-  const forbidRe = rx(opts.forbidden);
   const moneyRe =
     /([-\u2212]\s?|\u2013(?=\S))?((?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr))/i;
   const pointsRe = /()(\d[\d,]*\s+(?:reward\s+)?points)/i;
@@ -207,7 +206,6 @@
       decoys.push(`${kind} "${name.slice(0, 60)}"`);
       continue;
     }
-    if (forbidRe.test(name)) continue;
     const form = el.form || el.closest("form");
     const submitLike =
       (el.tagName === "BUTTON" && (el.getAttribute("type") || "submit").toLowerCase() === "submit" && !!form) ||
@@ -273,6 +271,8 @@
       index: items.length,
       kind,
       tag: el.tagName.toLowerCase(),
+      role: (el.getAttribute("role") || "").toLowerCase(),
+      type: (el.getAttribute("type") || "").toLowerCase(),
       name: name.slice(0, 200),
       matched_by: matchedBy,
       match_text: hay.slice(0, 300),

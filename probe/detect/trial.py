@@ -10,8 +10,9 @@ from playwright.async_api import Dialog, ElementHandle, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
 from probe.detect.settle import settle
-from probe.detect.vocabulary import FORBIDDEN_CLICK, MONEY, REASON_WORDS
+from probe.detect.vocabulary import MONEY, REASON_WORDS
 from probe.models import Evidence, OptionState
+from probe.safety.refusal import click_refusal
 
 HIT_JS = r"""
 (target, control) => {
@@ -36,8 +37,12 @@ HIT_JS = r"""
   const link = hit && hit.closest ? hit.closest("a[href]") : null;
   const badLink = !!link && link !== control && !(link.getAttribute("href") || "").startsWith("#");
   const btn = hit && hit.closest ? hit.closest("button, input[type=submit], a, [role=button]") : null;
-  const words = btn ? (btn.textContent || btn.value || "") : "";
-  return { ours, hit: d(hit), x: x - r.left, y: y - r.top, bad_link: badLink, button_words: words.trim().slice(0, 80) };
+  const words = btn ? (btn.getAttribute("aria-label") || btn.textContent || btn.value || "") : "";
+  // The pressable thing under the pointer, for the guard's refusal rule (role defaults to button).
+  return { ours, hit: d(hit), x: x - r.left, y: y - r.top, bad_link: badLink, button_words: words.trim().slice(0, 80),
+           button_role: btn ? (btn.getAttribute("role") || "button") : "",
+           button_tag: btn ? btn.tagName.toLowerCase() : "",
+           button_type: btn ? (btn.getAttribute("type") || "").toLowerCase() : "" };
 }
 """
 STATE_JS = r"""
@@ -117,10 +122,14 @@ RESTORE_JS = r"""
   return true;
 }
 """
+# What the guard's refusal rule needs to know about a control before the trial presses it.
+CONTROL_JS = r"""
+(el) => ({ name: el.getAttribute("aria-label") || el.textContent || el.value || "", role: el.getAttribute("role") || "",
+           tag: el.tagName.toLowerCase(), type: (el.getAttribute("type") || "").toLowerCase() })
+"""
 TOGGLE_KINDS = {"checkbox", "switch", "aria-checkbox"}
 SELECTING_KINDS = {"radio", "checkbox", "switch", "option", "aria-radio", "aria-checkbox", "aria-option", "toggle"}
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
-_FORBIDDEN = re.compile(FORBIDDEN_CLICK, re.IGNORECASE)
 
 
 @dataclass
@@ -141,8 +150,9 @@ def skip_reason(item: dict[str, Any]) -> str | None:
         return "it would submit a form"
     if not item["safe_link"]:
         return "a link that leaves the page"
-    if _FORBIDDEN.search(item["name"]):
-        return "named like an order button"
+    refusal = click_refusal(item.get("role"), item["name"], item.get("tag"), item.get("type"))
+    if refusal:
+        return refusal
     if item["native_disabled"] or item["option_disabled"] or item["select_disabled"] or item["inert"]:
         return "disabled by the page"
     if item["checked"]:
@@ -188,7 +198,8 @@ async def run_trial(
             )
         )
         return result
-    if hit["bad_link"] or _FORBIDDEN.search(hit["button_words"]):
+    pressed = (hit["button_role"], hit["button_words"], hit["button_tag"], hit["button_type"])
+    if hit["bad_link"] or click_refusal(*pressed):
         result.evidence.append(Evidence(signal="trial_selection", value="not tried: unsafe click target", weight=0))
         return result
     dialogs: list[str] = []
@@ -312,10 +323,8 @@ async def _restore(
     if previous is None:
         return
     try:
-        words = str(
-            await previous.evaluate("(el) => (el.getAttribute('aria-label') || el.textContent || el.value || '')")
-        )
-        if _FORBIDDEN.search(words):
+        was: dict[str, str] = await previous.evaluate(CONTROL_JS)
+        if click_refusal(was["role"], was["name"], was["tag"], was["type"]):
             return
         await previous.evaluate(RESTORE_JS)
         await frame.evaluate(QUIET_JS)

@@ -66,11 +66,6 @@ APPLIED_TEXT = (
     r"\b(credit|balance)\b[^.]{0,20}\b(has\s+been|was|is|been)\s+applied|\bapplied\b[^.]{0,30}\b(credit|balance)\b|"
     r"\b(credit|balance)\s+applied\b"
 )
-FORBIDDEN_CLICK = (
-    r"place\s+(your\s+)?order|buy\s+now|pay\s+now|complete\s+(your\s+)?(purchase|order)|\bconfirm\b|"
-    r"submit\s+order|checkout\s+now"
-)
-
 # An amount of money as stores print it: "$12.40", "USD 12.40", "12,40 €", "€ 9,90", "£8.20".
 MONEY = (
     r"(?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr)"

@@ -36,6 +36,13 @@ MASK_CSS = (
     "[autocomplete=email]",
     "input[name*=card]",
 )
+# What the one refusal rule needs to know about a control before it is clicked.
+CONTROL_JS = """e => ({
+  name: (e.getAttribute('aria-label') || e.innerText || e.value || e.textContent || '').trim(),
+  role: e.getAttribute('role') || '',
+  tag: e.tagName.toLowerCase(),
+  type: (e.getAttribute('type') || '').toLowerCase(),
+})"""
 RETRYABLE = ("Timeout", "detached", "Target closed", "net::ERR_ABORTED", "Execution context was destroyed")
 
 
@@ -213,11 +220,10 @@ class Walker:
         if action.optional and await target.count() == 0:
             return
         if isinstance(action, prof.Click):
-            name = await target.evaluate(
-                "e => (e.getAttribute('aria-label') || e.innerText || e.value || e.textContent || '').trim()",
-                timeout=timeout,
-            )
-            if self.guard.refuse_click(name or action.locator.name or ""):
+            control = await target.evaluate(CONTROL_JS, timeout=timeout)
+            name = control["name"] or prof.expand(action.locator.name or "", self.variables)
+            role = control["role"] or action.locator.role
+            if self.guard.refuse_click(role, name, control["tag"], control["type"]):
                 raise FlowError(f"refused to click {name!r}: it is named like placing an order or paying")
             await target.click(timeout=timeout)
         elif isinstance(action, prof.Fill):

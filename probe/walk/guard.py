@@ -5,90 +5,139 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from probe.models import BlockedRequest, Safety
+from probe.models import BlockedRequest, Safety, SeenRequest
+from probe.safety.order_body import ROUTE_KEYS
+from probe.safety.order_requests import READING_METHODS, Decision, OrderRequestClassifier
+from probe.safety.refusal import click_refusal
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, Dialog, Page, Route
+    from playwright.async_api import BrowserContext, Dialog, Page, Route, WebSocketRoute
 
-# Order-placement endpoints of common storefronts, matched against the full URL.
-DEFAULT_ORDER_ENDPOINTS = (
-    r"place[-_]?order",
-    r"submit[-_]?(order|payment)",
-    r"complete[-_]?(order|purchase|checkout|payment)",
-    r"confirm[-_]?(order|purchase|payment)",
-    r"/checkout/(submit|complete|confirm|process|pay)\b",
-    r"/orders?/(create|new|submit|place)\b",
-    r"[?&]wc-ajax=checkout\b",
-    r"/wc/store(/v\d+)?/checkout\b",
-    r"/V1/(guest-)?carts/[^/]+/payment-information",
-    r"/checkouts?/(?:[^/?#]+/){1,2}(processing|complete)\b",
-    r"/(buy|pay)[-_]?now\b",
-    r"/payment/(submit|process|authorize|capture)\b",
-)
-
-# Names of controls the probe refuses to click, whatever a profile or page says.
-FORBIDDEN_CONTROL = re.compile(
-    r"place\s+(your\s+|my\s+|the\s+)?order|buy\s+now|pay\s+now|complete\s+(your\s+|my\s+|the\s+)?"
-    r"(purchase|order|payment|checkout)|submit\s+(your\s+|my\s+)?(order|payment)|"
-    r"\bconfirm\b(?!\s+(your\s+)?(address|email|e-mail|shipping|delivery|details))|"
-    r"^\s*pay\b|\bpay\s+(\$|€|£|\d)|\bcheckout\s+now\b|\bpurchase\b\s*$|\border\s+now\b",
-    re.IGNORECASE,
-)
+# The audit trail keeps this many non-GET requests; a page that sends more gets a count of the rest.
+MAX_AUDITED_REQUESTS = 500
+MAX_URL_CHARS = 300
+MAX_TARGET_CHARS = 500
+MASK = "***"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PLAIN_ROUTE = re.compile(r"^[\w./|:-]{0,80}$")
 
 
-def forbidden_control(name: str | None) -> bool:
-    """True when a control's name looks like placing an order or paying."""
-    return bool(name) and FORBIDDEN_CONTROL.search(" ".join((name or "").split())) is not None
+def safe_url(url: str) -> str:
+    """A URL fit for the report: no user info or fragment, query values masked except routing ones, no e-mails."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return MASK
+    query = [
+        (k, v if k.lower() in ROUTE_KEYS and _PLAIN_ROUTE.match(v) else MASK)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    clean = urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="/*|:"), ""))
+    return _EMAIL.sub(MASK, clean)[:MAX_URL_CHARS]
 
 
 class OrderGuard:
-    """Blocks order-placement requests and navigations, dismisses dialogs, closes pop-ups; records each."""
+    """Blocks order requests and navigations, refuses order clicks, dismisses dialogs, closes pop-ups; records each."""
+
+    # The one refusal rule for clicks: (role, name, tag, type_) -> reason or None. Trials and apply presses use it.
+    click_refusal = staticmethod(click_refusal)
 
     def __init__(self, extra_endpoints: Iterable[str] = ()) -> None:
-        self.patterns = tuple(DEFAULT_ORDER_ENDPOINTS) + tuple(extra_endpoints)
-        self._regex = re.compile("|".join(f"(?:{p})" for p in self.patterns), re.IGNORECASE)
+        self.classifier = OrderRequestClassifier(extra_endpoints)
+        block_urls = tuple(r.url for r in self.classifier.table.rules if r.action == "block" and r.url)
+        self.patterns = self.classifier.extra + block_urls
         self.blocked: list[BlockedRequest] = []
+        self.requests: list[SeenRequest] = []
+        self.requests_omitted = 0
         self._main_page: Page | None = None
 
     def order_url(self, url: str) -> bool:
-        """True when a URL looks like an order-placement endpoint."""
-        return self._regex.search(url) is not None
+        """True when opening this URL (a GET or navigation) would itself be an order-placement action."""
+        return self.classifier.classify("GET", url).blocked
 
     def record(self, kind: str, target: str, reason: str) -> None:
         """Note something the guard stopped (kept for the report)."""
-        entry = BlockedRequest.model_validate({"kind": kind, "target": target[:500], "reason": reason})
+        entry = BlockedRequest.model_validate({"kind": kind, "target": target[:MAX_TARGET_CHARS], "reason": reason})
         if entry not in self.blocked:
             self.blocked.append(entry)
 
-    def refuse_click(self, name: str) -> bool:
-        """Record and return True when a click on a control so named must not happen."""
-        if forbidden_control(name):
-            self.record("click", name, "named like placing an order or paying")
+    def refuse_click(
+        self, role: str | None, name: str | None, tag: str | None = None, type_: str | None = None
+    ) -> bool:
+        """Record and return True when a click on this control must not happen (by the one refusal rule)."""
+        why = click_refusal(role, name, tag, type_)
+        if why:
+            self.record("click", " ".join((name or "").split()), why)
             return True
         return False
 
+    def judge(self, method: str, url: str, body: bytes | None, content_type: str | None) -> Decision:
+        """Classify one request; a classifier failure on a non-GET request blocks it (when in doubt, block)."""
+        try:
+            return self.classifier.classify(method, url, body, content_type)
+        except Exception as exc:  # noqa: BLE001 - the guard must answer for every request
+            reading = method.upper() in READING_METHODS
+            return Decision(not reading, "guard-error", f"could not read the request ({exc.__class__.__name__})")
+
+    def audit(self, method: str, url: str, decision: Decision) -> None:
+        """Add a non-GET request to the report's list (capped)."""
+        if len(self.requests) >= MAX_AUDITED_REQUESTS:
+            self.requests_omitted += 1
+            return
+        outcome = "blocked" if decision.blocked else "allowed"
+        self.requests.append(
+            SeenRequest(method=method, url=safe_url(url), outcome=outcome, rule=decision.rule, why=decision.why)
+        )
+
     async def install(self, context: BrowserContext, page: Page) -> None:
-        """Attach to a context before its first navigation."""
+        """Attach to a context before its first navigation (every page and pop-up of it, and its WebSockets)."""
         self._main_page = page
         await context.route("**/*", self._route)
+        await context.route_web_socket(re.compile(".*"), self._websocket)
         context.on("page", self._on_page)
         page.on("dialog", self._on_dialog)
 
     async def _route(self, route: Route) -> None:
         request = route.request
-        if self.order_url(request.url):
-            kind = "navigation" if request.is_navigation_request() else "request"
-            if request.method == "POST" and request.resource_type == "document":
-                kind = "form"
-            self.record(kind, f"{request.method} {request.url}", "order-placement endpoint")
-            if request.is_navigation_request():
-                # A 204 answer makes the browser stay on the page it was on, instead of an error page.
-                await route.fulfill(status=204, body="")
-            else:
-                await route.abort("blockedbyclient")
+        method = request.method.upper()
+        reading = method in READING_METHODS
+        body = None if reading else request.post_data_buffer
+        decision = self.judge(method, request.url, body, request.headers.get("content-type"))
+        if not reading:
+            self.audit(method, request.url, decision)
+        if not decision.blocked:
+            await route.fallback()
             return
-        await route.fallback()
+        navigation = request.is_navigation_request()
+        kind = "navigation" if navigation else "beacon" if request.resource_type == "ping" else "request"
+        if navigation and not reading:
+            kind = "form"
+        why = f"order request blocked ({decision.rule}): {decision.why}"
+        self.record(kind, f"{method} {safe_url(request.url)}", why)
+        if navigation:
+            # A 204 answer makes the browser stay on the page it was on, instead of an error page.
+            await route.fulfill(status=204, body="")
+        else:
+            await route.abort("blockedbyclient")
+
+    def _websocket(self, ws: WebSocketRoute) -> None:
+        """Forward WebSocket frames, except a page-to-server frame whose body speaks of ordering."""
+        server = ws.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            data = message.encode() if isinstance(message, str) else message
+            # Only the frame decides: the socket's URL was already judged when it opened.
+            decision = self.judge("POST", "ws://frame/", data, "application/json")
+            if decision.blocked:
+                self.record("websocket", safe_url(ws.url), f"frame dropped ({decision.rule}): {decision.why}")
+                return
+            server.send(message)
+
+        ws.on_message(from_page)
 
     async def _on_page(self, page: Page) -> None:
         if page is self._main_page:
@@ -107,4 +156,9 @@ class OrderGuard:
 
     def safety(self) -> Safety:
         """The report's safety section."""
-        return Safety(blocked=tuple(self.blocked), order_patterns=self.patterns)
+        return Safety(
+            blocked=tuple(self.blocked),
+            order_patterns=self.patterns,
+            requests=tuple(self.requests),
+            requests_omitted=self.requests_omitted,
+        )

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from probe.errors import InputError, load_yaml_model, regex_problem
 from probe.models import Frozen
+from probe.safety.order_requests import endpoint_problem
 
 BUNDLED_PROFILE = Path(__file__).parents[1] / "data" / "mock_store.yaml"
 LOCATOR_KINDS = ("role", "label", "text", "placeholder", "test_id", "css")
@@ -144,10 +145,10 @@ class Guard(Model):
     @field_validator("order_endpoints")
     @classmethod
     def _regexes(cls, values: list[str]) -> list[str]:
-        for value in values:
-            problem = regex_problem(value)
+        for index, value in enumerate(values):
+            problem = endpoint_problem(value)
             if problem:
-                raise ValueError(f"{value!r}: {problem}")
+                raise ValueError(f"entry {index} {value!r}: {problem}; give a regex that matches only order endpoints")
         return values
 
 

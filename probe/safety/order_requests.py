@@ -1,0 +1,243 @@
+"""Which requests place orders: the platforms' known requests (data), then general words of ordering; block in doubt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from probe.errors import load_yaml_model, regex_problem
+from probe.safety.order_body import LAST_SEGMENT_VERBS, LAST_SEGMENT_WORDS, Speech, ordering_phrase, read_request, words
+
+RULES_FILE = Path(__file__).parents[1] / "data" / "order_requests.yaml"
+# Field names and action values longer than these are data, not names of actions.
+MAX_NAME = 80
+MAX_ACTION_VALUE = 200
+# Methods that create a resource at a collection URL (POST /orders; Magento's PUT /carts/mine/order).
+CREATING_METHODS = frozenset({"POST", "PUT"})
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Strong verbs that make a URL itself an order-placement action, even when only opened (GET or navigation).
+GET_ACTION_VERBS = frozenset({"place", "submit", "complete", "finalize", "finalise", "finish", "capture"})
+GET_ACTION_OBJECTS = frozenset({"order", "orders", "purchase", "checkout", "payment", "transaction"})
+# URLs that would match anything make the guard useless: an extra endpoint that matches these is refused.
+ORDINARY_URLS = (
+    "https://shop.example/",
+    "https://shop.example/cart",
+    "https://shop.example/checkout/shipping",
+    "https://shop.example/static/app.js",
+    "https://shop.example/account/credit?page=2",
+)
+
+
+class OrderRule(BaseModel):
+    """One known request of a platform: what it looks like, whether it orders, and where that was read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    platform: str
+    action: Literal["allow", "block"]
+    methods: tuple[str, ...] = ()
+    url: str | None = None
+    operation: str | None = None
+    field: str | None = None
+    value: str | None = None
+    source: str = Field(min_length=8)
+    note: str = ""
+
+    @field_validator("url", "operation", "field", "value")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        problem = regex_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("methods")
+    @classmethod
+    def _upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(m.upper() for m in value)
+
+    @model_validator(mode="after")
+    def _matches_something(self) -> OrderRule:
+        if not (self.url or self.operation or self.field):
+            raise ValueError("a rule needs url, operation or field to match on")
+        if self.value is not None and self.field is None:
+            raise ValueError("value needs field")
+        return self
+
+    def matches(self, method: str, url: str, speech: Speech, operation: str | None = None) -> bool:
+        """True when the request (or, for GraphQL, the one operation or mutation field given) is this rule's."""
+        if self.methods and method not in self.methods:
+            return False
+        if self.url and not re.search(self.url, url, re.IGNORECASE):
+            return False
+        if self.operation:
+            names = [operation] if operation is not None else [*speech.operations, *speech.mutation_fields]
+            if not any(re.fullmatch(self.operation, n, re.IGNORECASE) for n in names):
+                return False
+        if self.field:
+            value = re.compile(self.value or "", re.IGNORECASE)
+            if not any(re.fullmatch(self.field, k, re.IGNORECASE) and value.search(v) for k, v in speech.fields):
+                return False
+        return True
+
+
+class OrderRuleTable(BaseModel):
+    """The data file: known order requests and known ordinary checkout requests, first match wins."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rules: tuple[OrderRule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> OrderRuleTable:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id {rule.id!r} is used twice")
+            seen.add(rule.id)
+        return self
+
+
+@cache
+def load_rules(path: Path = RULES_FILE) -> OrderRuleTable:
+    """The bundled table of platforms' order requests (validated once)."""
+    return load_yaml_model(path, OrderRuleTable, what="order request rules")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The guard's answer for one request: blocked or not, by which rule, and why in words."""
+
+    blocked: bool
+    rule: str
+    why: str
+
+
+def endpoint_problem(pattern: str) -> str | None:
+    """Why a profile's extra order endpoint is unusable (not a regex, or matching ordinary URLs), or None."""
+    problem = regex_problem(pattern)
+    if problem:
+        return problem
+    hits = [u for u in ORDINARY_URLS if re.search(pattern, u, re.IGNORECASE)]
+    if len(hits) >= 2 or not pattern.strip("^$ "):
+        return "it matches every URL (tried on ordinary ones such as " + ", ".join(hits[:2] or ORDINARY_URLS[:1]) + ")"
+    return None
+
+
+class OrderRequestClassifier:
+    """Decides for each request whether it would create or complete an order, a payment or a purchase."""
+
+    def __init__(self, extra_endpoints: Iterable[str] = (), table: OrderRuleTable | None = None) -> None:
+        self.table = table or load_rules()
+        self.extra = tuple(extra_endpoints)
+        self._extra = [re.compile(p, re.IGNORECASE) for p in self.extra]
+
+    def classify(self, method: str, url: str, body: bytes | None = None, content_type: str | None = None) -> Decision:
+        """Block or allow one request; a GET is blocked only when its URL is itself an order-placement action."""
+        method = method.upper()
+        for number, pattern in enumerate(self._extra, 1):
+            if pattern.search(url):
+                return Decision(
+                    True, f"profile-endpoint-{number}", f"matches the profile's order endpoint {pattern.pattern!r}"
+                )
+        if method in READING_METHODS:
+            return self._reading(method, url)
+        speech = read_request(url, body, content_type)
+        if speech.graphql and (speech.operations or speech.mutation_fields):
+            return self._graphql(method, url, speech)
+        for rule in self.table.rules:
+            if rule.operation is None and rule.matches(method, url, speech):
+                return self._by_rule(rule)
+        return self._general(method, speech)
+
+    def _by_rule(self, rule: OrderRule) -> Decision:
+        if rule.action == "block":
+            return Decision(True, rule.id, f"{rule.platform}'s order request")
+        return Decision(False, rule.id, f"{rule.platform}: an ordinary checkout request")
+
+    def _reading(self, method: str, url: str) -> Decision:
+        speech = read_request(url, None, None)
+        for rule in self.table.rules:
+            if rule.methods and method in rule.methods and rule.operation is None and rule.matches(method, url, speech):
+                return self._by_rule(rule)
+        for segment in speech.segments:
+            tokens = [t for t in words(segment) if t not in {"my", "the", "your"}]
+            for a, b in zip(tokens, tokens[1:], strict=False):
+                pair = {a, b}
+                if pair & GET_ACTION_VERBS and pair & GET_ACTION_OBJECTS and a != b:
+                    return Decision(True, "general-get-order-action", f"the URL is an order-placement action ({a} {b})")
+        return Decision(False, "reading", "a GET reads; it places nothing")
+
+    def _graphql(self, method: str, url: str, speech: Speech) -> Decision:
+        """Each operation name and mutation field on its own: any one that orders blocks the whole request."""
+        allowed_by = ""
+        for name in dict.fromkeys([*speech.mutation_fields, *speech.operations]):
+            rule = next((r for r in self.table.rules if r.operation and r.matches(method, url, speech, name)), None)
+            if rule is not None:
+                if rule.action == "block":
+                    return Decision(True, rule.id, f"{rule.platform}'s order mutation {name}")
+                allowed_by = allowed_by or rule.id
+                continue
+            phrase = ordering_phrase(name)
+            if not phrase and name in speech.mutation_fields and set(words(name)) <= LAST_SEGMENT_WORDS:
+                phrase = name  # a mutation named just `checkout`, `purchase` or `pay`
+            if phrase:
+                return Decision(True, "general-graphql", f"GraphQL operation {name} speaks of ordering ({phrase})")
+        url_decision = self._url_words(method, speech)
+        if url_decision:
+            return url_decision
+        if allowed_by:
+            return Decision(False, allowed_by, "known ordinary GraphQL operations")
+        return Decision(False, "graphql-ordinary", "GraphQL with no ordering operation")
+
+    def _url_words(self, method: str, speech: Speech) -> Decision | None:
+        # Updating a resource (PATCH /checkout with addresses) is not creating one; completing it is.
+        allowed = LAST_SEGMENT_WORDS if method in CREATING_METHODS else LAST_SEGMENT_VERBS
+        for last in speech.last_words():
+            if words(last) and set(words(last)) <= LAST_SEGMENT_WORDS and set(words(last)) & allowed:
+                return Decision(True, "general-url-last-segment", f"a {method} request to …/{last}")
+        for segment in speech.segments:
+            phrase = ordering_phrase(segment)
+            if phrase:
+                return Decision(True, "general-url-words", f"the URL speaks of ordering ({phrase})")
+        return None
+
+    def _general(self, method: str, speech: Speech) -> Decision:
+        """No known request matched: the URL's or the body's words decide; none of ordering means ordinary."""
+        url_decision = self._url_words(method, speech)
+        if url_decision:
+            return url_decision
+        for key, value in speech.fields:
+            # A field's name counts only as a verb-object phrase: a radio group named "pay" is a choice.
+            name_phrase = ordering_phrase(key, bare_pay=False) if len(key) <= MAX_NAME else None
+            if name_phrase:
+                return Decision(True, "general-body-field", f"the body has a field {key!r} ({name_phrase})")
+            if _flat(key) in ACTION_KEYS and len(value) <= MAX_ACTION_VALUE:
+                phrase = ordering_phrase(value)
+                if phrase:
+                    # Only the words of ordering go into the report, never the value itself (it could be anything).
+                    why = f"the body's {key} field speaks of ordering ({phrase})"
+                    return Decision(True, "general-body-action", why)
+        return Decision(False, "no-order-words", "nothing in it speaks of ordering")
+
+
+def _flat(key: str) -> str:
+    """A field name compared loosely: operation_name, operationName and operation-name are one."""
+    return key.lower().replace("_", "").replace("-", "")
+
+
+# Body fields whose value names the action a request performs (django-oscar's action=place_order, admin-ajax actions).
+ACTION_KEYS = frozenset(
+    _flat(k)
+    for k in (
+        "action", "op", "operation", "operationName", "event", "task", "do", "command", "cmd", "intent", "submit",
+        "route", "controller", "fc", "mode", "step", "type", "wc-ajax",
+    )
+)  # fmt: skip
