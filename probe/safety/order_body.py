@@ -31,12 +31,13 @@ LIMITED_VERBS: dict[str, frozenset[str]] = {
     "create": frozenset({"order", "orders", "payment", "payments", "purchase", "transaction", "charge"}),
     "add": frozenset({"payment", "payments"}),
     "save": frozenset({"order"}),
+    "new": frozenset({"order", "orders", "payment", "payments", "purchase", "transaction"}),
     "handle": frozenset({"payment"}),
     "initialize": frozenset({"transaction"}),
     "initialise": frozenset({"transaction"}),
 }
 # Words that may sit between a verb and its object: "create my order", "submit for completion".
-FILLERS = frozenset({"my", "the", "a", "new", "your", "own", "for", "and", "to", "this"})
+FILLERS = frozenset({"my", "the", "a", "your", "own", "for", "and", "to", "this"})
 # A path whose last segment is one of these, sent with a non-GET method, completes a purchase ...
 LAST_SEGMENT_VERBS = frozenset(
     {
@@ -46,8 +47,11 @@ LAST_SEGMENT_VERBS = frozenset(
 )  # fmt: skip
 # ... and one of these, sent with POST, creates one (POST /orders, POST /wc/store/v1/checkout, POST /v71/payments).
 LAST_SEGMENT_NOUNS = frozenset(
-    {"order", "orders", "purchase", "purchases", "payment", "payments", "charge", "charges", "checkout"}
-)
+    {
+        "order", "orders", "purchase", "purchases", "payment", "payments", "charge", "charges", "checkout",
+        "transaction", "transactions",
+    }
+)  # fmt: skip
 LAST_SEGMENT_WORDS = LAST_SEGMENT_VERBS | LAST_SEGMENT_NOUNS
 # Query parameters that route a request to an action (WooCommerce wc-ajax, OpenCart route, PrestaShop controller).
 ROUTE_KEYS = frozenset(

@@ -221,6 +221,9 @@ class OrderRequestClassifier:
                 return Decision(True, "general-body-field", f"the body has a field {key!r} ({name_phrase})")
             if _flat(key) in ACTION_KEYS and len(value) <= MAX_ACTION_VALUE:
                 phrase = ordering_phrase(value)
+                command = words(value) if _flat(key) in COMMAND_KEYS else []
+                if not phrase and command and set(command) <= LAST_SEGMENT_WORDS:
+                    phrase = " ".join(command)  # action=confirm, op=submit, cmd=checkout: a bare command to order
                 if phrase:
                     # Only the words of ordering go into the report, never the value itself (it could be anything).
                     why = f"the body's {key} field speaks of ordering ({phrase})"
@@ -241,3 +244,5 @@ ACTION_KEYS = frozenset(
         "route", "controller", "fc", "mode", "step", "type", "wc-ajax",
     )
 )  # fmt: skip
+# Of those, the keys whose value is a command by itself ("step" and "type" name a stage or a kind, not an order).
+COMMAND_KEYS = frozenset(_flat(k) for k in ("action", "op", "operation", "task", "do", "command", "cmd", "submit"))
