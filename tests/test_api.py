@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import subprocess
 import sys
@@ -72,3 +73,13 @@ def test_check_returns_the_report_also_from_inside_a_running_loop(tmp_path: Path
     with ThreadPoolExecutor(max_workers=1) as pool:
         from_loop = pool.submit(asyncio.run, inside_a_loop()).result()
     assert from_loop.verdict.outcome is Outcome.can_use
+
+
+def test_the_api_and_the_command_line_take_every_field_of_the_request() -> None:
+    """probe.check() and `probe check` spell out their options; this keeps both in step with CheckRequest."""
+    from probe.cli import check as check_command
+    from probe.request import option_names
+
+    api = set(inspect.signature(probe.check).parameters) - {"progress"}
+    command = set(inspect.signature(check_command).parameters) - {"as_json", "expect", "junit"}
+    assert api == set(option_names()) == command
