@@ -277,13 +277,20 @@ def verdict(
     today: TodayOpt = None,
     rules: RulesOpt = None,
     as_json: JsonOpt = False,
+    balance: Annotated[
+        str | None,
+        typer.Option("--balance", help="The balance shown, as the store prints it: 0, £0.00, $150.00."),
+    ] = None,
 ) -> None:
     """The decision table alone, no browser: what the rules say for these facts."""
     from probe.models import Facts
+    from probe.money import balance_argument
     from probe.rules import evaluate, load_table
 
     try:
         facts = Facts(
+            balance_text=balance.strip() if balance is not None else None,
+            balance=balance_argument(balance) if balance is not None else None,
             option_state=option_state,
             credit_source=credit_source or CreditSource.unknown,
             credit_expires=parse_date(credit_expires, "--credit-expires"),

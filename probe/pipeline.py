@@ -29,11 +29,13 @@ from probe.models import (
     OptionState,
     OptionVerdict,
     Outcome,
+    PageKind,
     Report,
     RunInfo,
     Step,
     Verdict,
 )
+from probe.money import parse_balance
 from probe.profile import Profile, load_profile
 from probe.rules import RuleTable, evaluate, load_table
 
@@ -212,6 +214,7 @@ def decide(
             intent=prepared.intent,
             today=prepared.today,
             balance_text=context.amount_text,
+            balance=parse_balance(context.amount_text),
         )
 
     verdicts = []
@@ -233,6 +236,7 @@ def decide(
                 "option_label": option.label,
                 "reason_text": option.reason_text,
                 "balance_text": option.balance_text,
+                "balance": option.balance,
                 "evidence": option.evidence,
             }
         )
@@ -247,6 +251,7 @@ def decide(
                 "option_label": None,
                 "reason_text": None,
                 "balance_text": None,
+                "balance": None,
                 "evidence": (
                     Evidence(
                         signal="no option for the credit source",
@@ -304,8 +309,9 @@ def _given(prepared: Prepared, option: object, lines: tuple[AccountLine, ...]) -
 
 
 def inconclusive(error: str, page_url: str | None = None) -> Observation:
-    """The observation of a probe that could not observe."""
-    return Observation(option_state=OptionState.unknown, error=error, page_url=page_url)
+    """The observation of a probe that could not observe (an HTTP error answer makes the page an error page)."""
+    kind = PageKind.error if error.startswith("HTTP ") else None
+    return Observation(option_state=OptionState.unknown, error=error, page_url=page_url, page_kind=kind)
 
 
 @contextmanager

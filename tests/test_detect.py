@@ -101,9 +101,14 @@ def test_observe_fixture(name: str, observed: dict[str, tuple[Observation, str]]
     detail = f"{name}\nevidence: {[(e.signal, e.value) for e in obs.evidence]}\nerror: {obs.error}"
     _check(obs, spec, detail)
     assert final_url == f"{pages_url}/{name}", "observing must not navigate or submit anything"
+    if spec.get("page_kind"):
+        assert obs.page_kind == spec["page_kind"], f"{detail}\npage_kind {obs.page_kind}"
     if obs.option_state is OptionState.unknown:
         assert obs.error
+        if spec.get("error"):
+            assert spec["error"] in obs.error, detail
         return
+    assert obs.page_kind == "payment", "an observed option state is on a payment page"
     assert obs.evidence, "every observation says what it saw"
     if spec.get("source"):
         assert obs.credit_options[0].source_hint == spec["source"]

@@ -11,6 +11,7 @@ from typing import Any
 from playwright.async_api import ElementHandle, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
+from probe.detect.place import find_place, what_to_do
 from probe.detect.settle import settle
 from probe.detect.signals import classify, gather
 from probe.detect.trial import run_trial
@@ -25,7 +26,8 @@ from probe.detect.vocabulary import (
     strip_balance,
 )
 from probe.errors import InputError, regex_problem
-from probe.models import CreditOption, Evidence, Observation, OptionState
+from probe.models import CreditOption, Evidence, Observation, OptionState, PageKind
+from probe.money import parse_balance
 
 SCAN_JS = (Path(__file__).with_name("scan.js")).read_text(encoding="utf-8")
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
@@ -217,8 +219,6 @@ async def _observe(page: Page, option_label: str | None, timeout_s: float, *, ag
         return _unknown(page, "the page could not be read", evidence)
     main = scans[0].data
     found = [f for s in scans for f in s.found]
-    if not found and _ERROR_PAGE.search(f"{main['title']} | {main['heading']}"):
-        return _unknown(page, f"the page looks like an error page: {main['heading'] or main['title']!r}", evidence)
     shown_names = {f.item["name"].lower() for f in found if not f.item["invisible"]}
     found = [f for f in found if not (f.item["invisible"] and f.item["name"].lower() in shown_names)]
     for f in found:
@@ -252,6 +252,7 @@ async def _observe(page: Page, option_label: str | None, timeout_s: float, *, ag
                 option_state=state,
                 reason_text=_pick_reason(f, state),
                 balance_text=f.item["balance"],
+                balance=parse_balance(f.item["balance"]),
                 source_hint=source_hint(f"{f.item['name']} {f.item['tile_text']}"),
                 evidence=tuple(f.evidence),
                 box=await _box(f, scroll),
@@ -269,6 +270,15 @@ async def _observe(page: Page, option_label: str | None, timeout_s: float, *, ag
         )
     options = visible
     evidence.extend(_page_evidence(scans, has_options=bool(visible)))
+    if not options:
+        # Absence needs proof of place: a sign-in page, an empty basket or an error page offers no credit either.
+        looks = f"{main['title']} | {main['heading']}"
+        error_words = (main["heading"] or main["title"]) if _ERROR_PAGE.search(looks) else None
+        place = await find_place(page, no_methods=NO_METHODS_TEXT, looks_like_error=error_words)
+        evidence.append(Evidence(signal="page_kind", value=f"{place.kind}: {'; '.join(place.evidence)}", weight=0))
+        if place.kind is not PageKind.payment:
+            unknown = _unknown(page, what_to_do(place), evidence)
+            return unknown.model_copy(update={"page_kind": place.kind})
     return _summarise(page, options, evidence, conflicts, scans)
 
 
@@ -298,6 +308,7 @@ def _with_store_applied(
                 label=label,
                 option_state=OptionState.selectable,
                 balance_text=text.get("balance"),
+                balance=parse_balance(text.get("balance")),
                 source_hint=source_hint(text["text"]),
                 evidence=(ev,),
                 box=box,
@@ -356,6 +367,7 @@ def _summarise(
         notice = next((t["text"] for s in scans for t in s.data["texts"] if t["kind"] == "notice"), None)
         return Observation(
             option_state=OptionState.absent,
+            page_kind=PageKind.payment,
             reason_text=notice,
             evidence=tuple(evidence),
             conflicts=tuple(conflicts),
@@ -367,6 +379,8 @@ def _summarise(
         option_label=first.label,
         reason_text=first.reason_text,
         balance_text=first.balance_text,
+        balance=first.balance,
+        page_kind=PageKind.payment,
         evidence=(*evidence, *first.evidence),
         credit_options=tuple(options),
         conflicts=tuple(conflicts),
