@@ -97,6 +97,10 @@ WsOpt = Annotated[
     str | None,
     typer.Option("--ws-endpoint", metavar="URL", help="Use a running Playwright browser server (no launch)."),
 ]
+NoApplyOpt = Annotated[
+    bool,
+    typer.Option("--no-apply", help="Never press a credit's own apply / use / select control to hear the store."),
+]
 JunitOpt = Annotated[
     Path | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML there.", dir_okay=False)
 ]
@@ -155,6 +159,7 @@ def check(
     cdp_endpoint: CdpOpt = None,
     ws_endpoint: WsOpt = None,
     junit: JunitOpt = None,
+    no_apply: NoApplyOpt = False,
 ) -> None:
     """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
     from probe.pipeline import CheckRequest, exit_code, run_sync
@@ -184,6 +189,7 @@ def check(
             baseline=baseline,
             cdp_endpoint=cdp_endpoint,
             ws_endpoint=ws_endpoint,
+            apply=not no_apply,
         )
         report, kept = run_sync(request, progress=lambda line: err.print(f"[dim]… {escape(line)}[/dim]"))
     except ProbeError as exc:
@@ -407,6 +413,7 @@ def matrix(
     as_json: JsonOpt = False,
     junit: JunitOpt = None,
     browser_path: Annotated[str | None, typer.Option("--browser-path", help="Chromium binary to use.")] = None,
+    no_apply: NoApplyOpt = False,
 ) -> None:
     """Run many checks at once (targets × credit sources × gift cards × intents), one report each and a matrix page.
 
@@ -435,7 +442,13 @@ def matrix(
         spec = load_matrix(file)
         with bar:
             result = run_matrix_sync(
-                spec, out_dir, workers=workers, browser_path=browser_path, on_start=started, on_done=done
+                spec,
+                out_dir,
+                workers=workers,
+                browser_path=browser_path,
+                on_start=started,
+                on_done=done,
+                no_apply=no_apply,
             )
     except ProbeError as exc:
         raise fail(exc) from None

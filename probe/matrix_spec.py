@@ -27,6 +27,7 @@ class Target(BaseModel):
     payment_page: bool = False
     option_label: str | None = None
     credit_expires: dt.date | None = None
+    apply: bool = True  # press the credit's own apply / use / select control to hear the store's answer
 
     @model_validator(mode="after")
     def _one_of(self) -> Target:
@@ -139,7 +140,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40] or "check"
 
 
-def expand(spec: MatrixSpec, out: Path, **request_options: Any) -> list[Cell]:
+def expand(spec: MatrixSpec, out: Path, *, no_apply: bool = False, **request_options: Any) -> list[Cell]:
     """Every cell of the matrix in order, each with its request; InputError for expectations that match nothing."""
     cells: list[Cell] = []
     used: set[str] = set()
@@ -162,6 +163,7 @@ def expand(spec: MatrixSpec, out: Path, **request_options: Any) -> list[Cell]:
                         payment_page=target.payment_page,
                         option_label=target.option_label,
                         credit_expires=target.credit_expires,
+                        apply=target.apply and not no_apply,
                         credit_source=source,
                         gift_card=kind,
                         intent=intent,

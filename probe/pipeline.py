@@ -68,6 +68,7 @@ class CheckRequest(BaseModel):
     cdp_endpoint: str | None = None
     ws_endpoint: str | None = None
     baseline: Path | None = None
+    apply: bool = Field(default=True, description="press a credit's own apply / use / select control (--no-apply)")
 
 
 class Prepared(BaseModel):

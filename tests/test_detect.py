@@ -17,6 +17,7 @@ from probe.detect.settle import settle
 from probe.detect.signals import classify
 from probe.detect.vocabulary import credit_patterns, source_hint, strip_balance
 from probe.models import Evidence, Observation, OptionState
+from probe.money import parse_balance
 
 pytestmark = pytest.mark.browser
 
@@ -121,6 +122,42 @@ def test_observe_fixture(name: str, observed: dict[str, tuple[Observation, str]]
         assert len(obs.credit_options) == len(spec["options"])
         for option, want in zip(obs.credit_options, spec["options"], strict=True):
             _check(option, {"reason": None, "balance": None, **want}, f"{name}: {option.label}")
+    if spec.get("label"):
+        assert obs.option_label is not None
+        assert obs.option_label.strip().lower() == obs.option_label.strip().lower().rstrip(" ·:-"), "no dangling marks"
+    if "balance" in spec:
+        assert obs.balance == parse_balance(spec["balance"]), f"{name}: balance {obs.balance}"
+
+
+def test_apply_press_is_recorded_and_undone(observed: dict[str, tuple[Observation, str]]) -> None:
+    refused, _ = observed["apply-delayed-refusal.html"]
+    press = [e for e in refused.evidence if e.signal == "apply_press"]
+    assert press and "'Select'" in press[0].value and press[0].points_to is OptionState.greyed_out
+    took, _ = observed["apply-deduction.html"]
+    assert any(e.signal == "trial_restored" and "undone: pressed 'Remove'" in e.value for e in took.evidence)
+
+
+def test_no_apply_presses_nothing(pages_url: str) -> None:
+    async def run() -> list[Observation]:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
+            try:
+                out = []
+                for name in ("apply-delayed-refusal.html", "apply-deduction.html"):
+                    page = await (await browser.new_context()).new_page()
+                    await page.goto(f"{pages_url}/{name}")
+                    out.append(await observe(page, timeout_s=10, apply=False))
+                    # Nothing was pressed: no refusal shown, no credit deducted.
+                    assert "This account is empty" not in await page.inner_text("body")
+                    assert "−£30.00" not in await page.inner_text("body")
+                return out
+            finally:
+                await browser.close()
+
+    refused, took = asyncio.run(run())
+    assert refused.option_state is OptionState.selectable and refused.reason_text is None
+    assert not any(e.signal == "apply_press" for e in refused.evidence)
+    assert any("--no-apply" in e.value for e in took.evidence)
 
 
 async def _annotate(base: str, out: Path) -> tuple[Observation, bytes, bool]:

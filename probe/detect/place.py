@@ -26,7 +26,11 @@ METHOD_WORDS = (
 PAYMENT_HEADING = (
     r"\bpayment\b|\bpay\s+with\b|\bbilling\b|\bhow\s+(would\s+you|do\s+you\s+want\s+to)\s+pay\b|\bzahlung|\bpaiement\b"
 )
-CARD_FIELD = r"card[-_ ]?(number|num|no)\b|\bcc[-_]?(num|number)\b|\bcvv\b|\bcvc\b|\bsecurity\s*code\b|expir"
+# Card fields in any language: "Card number", an expiry laid out as MM/YY, "Nama di Kartu", "Numéro de carte".
+CARD_FIELD = (
+    r"card[-_ ]?(number|num|no)\b|\bcc[-_]?(num|number)\b|\bcvv\b|\bcvc\b|\bsecurity\s*code\b|expir|"
+    r"\bmm\s*/\s*(yy|yyyy|aa|jj)\b|\b(kartu|karte|carte|tarjeta|cart[aã]o)\b"
+)
 ORDER_BUTTON = r"\bplace\s+(your\s+)?order\b|\bpay\s+now\b|\bcomplete\s+(purchase|order)\b|\breview\s+(your\s+)?order\b"
 EMPTY_CART = (
     r"\b(your|the)\s+(shopping\s+)?(cart|basket|bag|trolley)\s+is\s+(currently\s+)?empty\b|"
