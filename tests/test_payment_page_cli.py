@@ -37,6 +37,9 @@ FAMILIES: list[tuple[str, str]] = [
     ("shopify-store-credit-reduction-line.html", "credit the store applied"),
     ("error-page.html", "an error page"),
     ("never-settles.html", "a page that never settles"),
+    ("place-sign-in.html", "a sign-in page, not payment"),
+    ("place-empty-basket.html", "an empty basket, not payment"),
+    ("apply-delayed-refusal.html", "the store refuses once Select is pressed"),
 ]
 
 
@@ -77,7 +80,12 @@ def test_check_payment_page(name: str, pages_url: str, tmp_path: Path) -> None:
     if unknown:
         assert report["verdict"]["outcome"] == "inconclusive"
         assert obs["error"]
+        if spec.get("page_kind"):
+            assert obs["page_kind"] == spec["page_kind"]
+            said = [line for line in result.stderr.splitlines() if line.startswith("probe: inconclusive")]
+            assert said and spec.get("error", obs["error"]) in said[0], result.stderr
         return
+    assert obs["page_kind"] == "payment"
     assert report["verdict"]["outcome"] in {"cannot_use", "assume_cannot_use"}
     assert obs["evidence"], "the report says what the detector saw"
     step = next(s for s in report["steps"] if s["name"] == "payment selection")

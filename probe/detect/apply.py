@@ -58,6 +58,15 @@ UNDO_JS = r"""
 """
 
 
+async def _press(page: Page, control: ElementHandle) -> None:
+    """Click the control's centre as a shopper's mouse would (no waiting for animations a busy tab may never run)."""
+    await control.scroll_into_view_if_needed(timeout=PRESS_TIMEOUT_MS)
+    box = await control.bounding_box()
+    if box is None:
+        raise PlaywrightError("the control has no box to click")
+    await page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def may_press(name: str) -> bool:
     """The one place this module asks the guard's click-refusal rule before pressing anything."""
     return not forbidden_control(name)
@@ -147,7 +156,7 @@ async def undo(page: Page, frame: Frame, shown_before: JSHandle | None, url_befo
         if not may_press(words):
             continue
         try:
-            await control.click(timeout=PRESS_TIMEOUT_MS)
+            await _press(page, control)
         except PlaywrightError:
             continue
         await wait_for_answer(frame, set(), wait_s=POLL_S * 4)
@@ -165,7 +174,7 @@ async def press_apply(page: Page, frame: Frame, control: ElementHandle, words: s
     url_before = page.url
     shown_before = await undo_candidates(frame)
     try:
-        await control.click(timeout=PRESS_TIMEOUT_MS)
+        await _press(page, control)
     except PlaywrightError as exc:
         answer.evidence.append(Evidence(signal="apply_press", value=f"pressing {words!r} failed: {exc.message[:80]}"))
         return answer

@@ -240,7 +240,8 @@ async def _observe(
             if trial.restored:
                 f.evidence.append(trial.restored)
             f.message = trial.message
-            if f.apply is not None and apply and f.item["apply"]:
+            blocked = f.item["invisible"] or f.item["native_disabled"] or f.item["inert"]
+            if f.apply is not None and apply and f.item["apply"] and not blocked:
                 answer = await press_apply(page, f.frame, f.apply, f.item["apply"])
                 f.evidence.extend(answer.evidence)
                 if answer.message:

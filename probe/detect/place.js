@@ -9,6 +9,9 @@
   const order = new RegExp(opts.order, "i");
   const out = { payment: [], password: false, sign_in_words: [], empty_words: [] };
   const add = (what) => { if (out.payment.length < 6 && !out.payment.includes(what)) out.payment.push(what); };
+  // <label for=ID> indexed once (el.labels searches the whole document on each use).
+  const labelsFor = new Map();
+  for (const l of document.querySelectorAll("label[for]")) labelsFor.set(l.htmlFor, [...(labelsFor.get(l.htmlFor) || []), l]);
   for (const el of document.querySelectorAll("input, select, iframe")) {
     if (el.tagName === "INPUT" && el.type === "password") { if (shown(el)) out.password = true; continue; }
     if (el.tagName === "IFRAME") {
@@ -21,7 +24,9 @@
     const names = [el.name, el.id, el.getAttribute("placeholder"), el.getAttribute("aria-label"), ac].join(" ");
     if (/\bcc-(number|exp|csc|name)\b/.test(ac) || card.test(names)) { if (shown(el) || el.type === "hidden") add("card details fields"); continue; }
     if (el.type === "radio" || el.type === "checkbox" || el.tagName === "SELECT") {
-      const words = norm([...(el.labels || [])].map((l) => l.textContent).join(" ") || el.getAttribute("aria-label") ||
+      const own = (el.id && labelsFor.get(el.id)) || [];
+      const wrap = el.closest("label");
+      const words = norm([...own, ...(wrap ? [wrap] : [])].map((l) => l.textContent).join(" ") || el.getAttribute("aria-label") ||
         (el.tagName === "SELECT" ? [...el.options].map((o) => o.textContent).join(" ") : el.value));
       if (method.test(words) && words.length < 200) add(`a payment method choice (${words.slice(0, 40)})`);
     }

@@ -88,10 +88,26 @@
   // the credit, not another choice that would end the row.
   const applyRe = /^\s*(apply|use|select|redeem|choose|add)\b[^.]{0,24}$/i;
   const wordsOf = (el) => norm(el.getAttribute("aria-label") || el.textContent || (el.tagName === "INPUT" ? el.value : "") || "");
-  const companion = new Set(controls.filter(([el, k]) => (k === "button" || k === "link") && applyRe.test(wordsOf(el)) &&
-    !isCredit(wordsOf(el)) && !forbidRe.test(wordsOf(el))).map(([el]) => el));
-  const choiceEls = [...new Set(controls.filter(([el]) => !tipOnly(el) && !companion.has(el))
+  const applyLike = controls.filter(([el, k]) => (k === "button" || k === "link") && applyRe.test(wordsOf(el)) &&
+    !isCredit(wordsOf(el)) && !forbidRe.test(wordsOf(el))).map(([el]) => el);
+  // It belongs to the one choice in its own row (the parent of the button holds exactly that choice, and no box to
+  // type a code into); elsewhere it is a choice of its own ("Store credit £30.00 [Use]", a code form's Apply).
+  const applyFor = new Map();
+  {
+    const pre = controls.filter(([el]) => !tipOnly(el)).map(([el]) => el);
+    const preSet = new Set(pre);
+    for (const b of applyLike) {
+      const row = b.parentElement;
+      if (!row || norm(row.textContent).length > 300) continue;
+      if (row.querySelector("input[type=text], input:not([type]), input[type=search], input[type=number]")) continue;
+      const inRow = [...row.querySelectorAll("input, select, button, a[href], [role]")].filter((x) => x !== b && preSet.has(x));
+      if (inRow.length === 1 && !applyLike.includes(inRow[0])) applyFor.set(b, inRow[0]);
+    }
+  }
+  const companion = new Set(applyLike);
+  const choiceEls = [...new Set(controls.filter(([el]) => !tipOnly(el) && !applyFor.has(el))
     .map(([el]) => (el.tagName === "OPTION" ? el.closest("select") : el)).filter(Boolean))];
+  const applyOf = new Map([...applyFor].map(([b, c]) => [c, b]));
   // How many choices each element holds (itself included): one walk up from each choice, so "does this box hold
   // another choice" is a lookup, not a search of the page.
   const choiceCount = new Map();
@@ -100,11 +116,19 @@
   const holdsChoice = (el) => choiceCount.has(el);
   const insideChoice = (el) => { for (let x = up(el); x; x = up(x)) if (choiceSet.has(x)) return true; return false; };
 
+  const labelsFor = new Map();
+  for (const el of all) if (el.tagName === "LABEL" && el.htmlFor) {
+    const list = labelsFor.get(el.htmlFor) || [];
+    list.push(el); labelsFor.set(el.htmlFor, list);
+  }
   const labelsOf = (el) => {
     const out = [];
     const lb = el.getAttribute("aria-labelledby");
     if (lb) for (const id of lb.split(/\s+/)) { const t = byId(el, id); if (t) out.push(t); }
-    if (el.labels) for (const l of el.labels) if (!out.includes(l)) out.push(l);
+    // <label for=ID> from one index of the page's labels (el.labels searches the whole document each time).
+    const labelable = /^(INPUT|BUTTON|SELECT|TEXTAREA|METER|OUTPUT|PROGRESS)$/.test(el.tagName) && el.type !== "hidden";
+    if (labelable && el.id)
+      for (const l of labelsFor.get(el.id) || []) if (!out.includes(l) && rootOf(l) === rootOf(el)) out.push(l);
     const wrap = el.closest("label");
     if (wrap && !out.includes(wrap)) out.push(wrap);
     return out;
@@ -226,6 +250,7 @@
   const elements = [];
   const decoys = [];
   for (const [el, kind] of controls) {
+    if (applyFor.has(el)) continue;
     const labels = labelsOf(el);
     let name = nameOf(el, kind, labels);
     const select = kind === "option" ? el.closest("select") : null;
@@ -254,11 +279,7 @@
       if (line) name = norm(line.endsWith(own) ? line.slice(0, line.length - own.length) : line) || line;
     }
     // The credit's own apply / use / select button beside it, pressed to hear the store's answer.
-    let applyEl = null;
-    if (tile && !companion.has(el)) {
-      for (const c of tile.querySelectorAll("button, a[href], input[type=button], input[type=submit], [role=button]"))
-        if (companion.has(c) && visibleWhy(c) === null) { applyEl = c; break; }
-    }
+    const applyEl = applyOf.has(el) && visibleWhy(applyOf.get(el)) === null ? applyOf.get(el) : null;
     const hay = matchedBy === "tile" ? tileText : name;
     if (isDecoy(name) || (matchedBy === "tile" && isDecoy(tileText))) {
       decoys.push(`${kind} "${name.slice(0, 60)}"`);
@@ -380,8 +401,16 @@
                  box: rectOf([m && row ? row : el]), remover: words });
   }
   const leafTexts = [];
+  const LEAF_RAW_MAX = 2000;
+  // Every credit pattern holds one of these words; a text without any of them names no credit.
+  const creditWord = /credit|balance|cash|funds|wallet|points|reward|loyalty|guthaben|avoir|cr[\u00e9e]dit|payment/i;
   for (const el of all) {
     if (/^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT|OPTION|SELECT)$/.test(el.tagName)) continue;
+    // Cheap first: a box whose raw text is long is no leaf, and only texts of credit or of missing payment methods
+    // are kept (innerText lays the page out; textContent only reads it).
+    const raw = el.textContent || "";
+    if (raw.length > LEAF_RAW_MAX || !(creditWord.test(raw) || isCredit(raw) || noMethodsRe.test(norm(raw)))) continue;
+    if (holdsChoice(el) || insideChoice(el)) continue;
     const t = textOf(el);
     if (!t || t.length > 160) continue;
     if (el.children.length && [...el.children].some((c) => textOf(c) === t)) continue;
