@@ -50,7 +50,8 @@ async def bench(base: str, large: int) -> None:
             for count in (SMALL, large):
                 times = [await observe_once(browser, f"{base}/{PAGE}?n={count}") for _ in range(RUNS)]
                 medians[count] = statistics.median(times)
-                print(f"{count:>6} saved cards: observe {medians[count]:.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})")
+                runs = ", ".join(f"{t:.2f}" for t in times)
+                print(f"{count:>6} saved cards: observe {medians[count]:.2f} s (runs: {runs})")
             ratio = medians[large] / medians[SMALL]
             verdict = "ok" if ratio <= GOAL_RATIO else "TOO SLOW"
             print(f"ratio {ratio:.2f} (goal <= {GOAL_RATIO:g}): {verdict}")
