@@ -243,3 +243,23 @@ def test_source_hint_from_option_words(words: str, source: str) -> None:
 )
 def test_reason_keeps_only_the_stated_reason(helper: str, reason: str) -> None:
     assert strip_balance(helper) == reason
+
+
+LABEL_SPLITS = {
+    "reason after the amount": ("Store credit · $22.00 Not available for this order", "Store credit",
+                                "Not available for this order"),
+    "branded name, reason after a dot": ("Looply Cash $12.00 · not valid on gift cards", "Looply Cash",
+                                         "not valid on gift cards"),
+    "amount only": ("Account credit · £25.00 available", "Account credit", None),
+    "the amount is part of the name": ("Use my $12.40 credit", "Use my $12.40 credit", None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "label", "reason"), LABEL_SPLITS.values(), ids=LABEL_SPLITS.keys())
+def test_split_label(name: str, label: str, reason: str | None) -> None:
+    import re
+
+    from probe.detect.label_split import split_label
+
+    credit = [re.compile(p, re.IGNORECASE) for p in credit_patterns("Looply Cash")]
+    assert split_label(name, credit) == (label, reason)

@@ -47,3 +47,26 @@ def test_a_code_in_a_radio_value_is_in_no_report_file_nor_the_terminal(pages_url
             assert code not in shown, f"{name} shows the radio's value {code}"
             assert code.replace("-", "") not in shown.replace("-", ""), f"{name} shows the radio's value {code}"
     assert labels[0] == labels[1] == "Account credit", "the option is named by its visible text, the same each run"
+
+
+MASKED = {
+    "a redeem code": ("Account GC-7QX2-99KD", "GC-7QX2-99KD"),
+    "a card number, last four kept": ("Visa 4111 1111 1111 1234", "4111 1111 1111"),
+    "an e-mail address": ("Signed in as jo.doe@example.com", "jo.doe@example.com"),
+    "a value seen on the page": ("option acct_4f9a2b", "acct_4f9a2b"),
+}
+KEPT = ["Store credit · $25.00", "R-large-balance", "settled after 0.52 s", "2026-12-01", "Visa ending 4242"]
+
+
+@pytest.mark.parametrize(("text", "secret"), MASKED.values(), ids=MASKED.keys())
+def test_mask_text_hides_secrets(text: str, secret: str) -> None:
+    from probe.secrets_mask import mask_text
+
+    assert secret not in mask_text(text, ["acct_4f9a2b"])
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_mask_text_keeps_plain_words_and_amounts(text: str) -> None:
+    from probe.secrets_mask import mask_text
+
+    assert mask_text(text) == text

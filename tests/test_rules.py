@@ -510,3 +510,64 @@ def test_large_balance_names_the_balance_shown() -> None:
     assert "the balance shown, $240.00, is above" in fired["R-large-balance"].why
     unknown = {rule.id for rule in evaluate(facts.model_copy(update={"balance_text": None, "balance": None})).rules}
     assert "R-large-balance" not in unknown
+
+
+VERDICT_BALANCE = {
+    "zero, as a store prints it": (["--option-state", "selectable", "--credit-source", "refund"], "£0.00", "R-empty"),
+    "bare zero": (["--option-state", "selectable", "--credit-source", "refund"], "0", "R-empty"),
+    "large, cannot use": (["--option-state", "greyed_out"], "$150.00", "R-large-balance"),
+}
+
+
+@pytest.mark.parametrize(("args", "balance", "rule_id"), VERDICT_BALANCE.values(), ids=VERDICT_BALANCE.keys())
+def test_verdict_takes_the_balance_as_a_store_prints_it(args: list[str], balance: str, rule_id: str) -> None:
+    from typer.testing import CliRunner
+
+    from probe.cli import app
+
+    result = CliRunner().invoke(app, ["verdict", *args, "--balance", balance, "--json"])
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.stdout)
+    assert verdict["outcome"] == "cannot_use"
+    assert rule_id in [r["id"] for r in verdict["rules"]]
+    small = CliRunner().invoke(app, ["verdict", *args, "--balance", "$40.00", "--json"])
+    assert {"R-empty", "R-large-balance"}.isdisjoint(r["id"] for r in json.loads(small.stdout)["rules"])
+
+
+def test_verdict_refuses_a_balance_that_is_no_amount() -> None:
+    from typer.testing import CliRunner
+
+    from probe.cli import app
+
+    result = CliRunner().invoke(app, ["verdict", "--option-state", "absent", "--balance", "lots"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "probe: --balance 'lots': not an amount; give it as the store prints it, e.g. 0, £0.00 or $150.00"
+    ]
+
+
+BALANCES = {
+    "$150.00": (150.0, "$"),
+    "£0.00": (0.0, "£"),
+    "0": (0.0, None),
+    "12,50 €": (12.5, "€"),
+    "1.234,56 €": (1234.56, "€"),
+    "$1,234.56": (1234.56, "$"),
+    "USD 25": (25.0, "USD"),
+    "250 points": (250.0, "points"),
+    "Available: $22.00": (22.0, "$"),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), BALANCES.items(), ids=BALANCES.keys())
+def test_a_balance_is_read_into_amount_and_currency(text: str, expected: tuple[float, str | None]) -> None:
+    from probe.money import parse_balance
+
+    assert parse_balance(text) == Balance(amount=expected[0], currency=expected[1])
+
+
+@pytest.mark.parametrize("text", ["", "lots", "No balance", None])
+def test_no_amount_is_no_balance(text: str | None) -> None:
+    from probe.money import parse_balance
+
+    assert parse_balance(text) is None
