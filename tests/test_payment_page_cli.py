@@ -94,3 +94,15 @@ def test_check_payment_page(name: str, pages_url: str, tmp_path: Path) -> None:
     if spec["state"] != "absent":
         shot = out / "payment-annotated.png"
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "the annotated payment step is in the report"
+
+
+def test_no_apply_leaves_the_credit_s_own_button_alone(pages_url: str, tmp_path: Path) -> None:
+    url = f"{pages_url}/apply-delayed-refusal.html"
+    args = ["check", url, "--payment-page", "--json", "--out", str(tmp_path / "r"), "--no-mask", "--no-apply"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output[-2000:]
+    obs = json.loads(result.stdout)["observation"]
+    assert obs["option_state"] == "selectable" and obs["reason_text"] is None
+    assert not [e for e in obs["evidence"] if e["signal"] == "apply_press"], "nothing was pressed"
+    assert obs["balance"] == {"amount": 0.0, "currency": "£"}
+    assert json.loads(result.stdout)["verdict"]["deciding_rule"] == "R-empty", "the zero balance decides anyway"
