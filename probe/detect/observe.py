@@ -35,11 +35,6 @@ from probe.secrets_mask import mask_observation
 SCAN_JS = (Path(__file__).with_name("scan.js")).read_text(encoding="utf-8")
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
 _MONEY_ONLY = re.compile(r"^[^a-z]*$|^(available|balance|you have|your balance)\b", re.IGNORECASE)
-_ERROR_PAGE = re.compile(
-    r"^(404|500|502|503)\b|\bnot found\b|server error|bad gateway|service unavailable|access denied|"
-    r"something went wrong|this site can.t be reached",
-    re.IGNORECASE,
-)
 OFFSET_JS = """(el) => { const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
   return [r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft),
           r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop)]; }"""
@@ -291,9 +286,7 @@ async def _observe(
     evidence.extend(_page_evidence(scans, has_options=bool(visible)))
     if not options:
         # Absence needs proof of place: a sign-in page, an empty basket or an error page offers no credit either.
-        looks = f"{main['title']} | {main['heading']}"
-        error_words = (main["heading"] or main["title"]) if _ERROR_PAGE.search(looks) else None
-        place = await find_place(page, no_methods=NO_METHODS_TEXT, looks_like_error=error_words)
+        place = await find_place(page, no_methods=NO_METHODS_TEXT, title=main["title"], heading=main["heading"])
         evidence.append(Evidence(signal="page_kind", value=f"{place.kind}: {'; '.join(place.evidence)}", weight=0))
         if place.kind is not PageKind.payment:
             unknown = _unknown(page, what_to_do(place), evidence)

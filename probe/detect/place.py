@@ -37,6 +37,11 @@ EMPTY_CART = (
     r"\bno\s+items\s+in\s+(your\s+)?(shopping\s+)?(cart|basket|bag)\b|\bnothing\s+in\s+your\s+(cart|basket|bag)\b|"
     r"\b(warenkorb|panier)\s+est\s+vide\b|\bIhr\s+Warenkorb\s+ist\s+leer\b"
 )
+ERROR_PAGE = re.compile(
+    r"^(404|500|502|503)\b|\bnot found\b|server error|bad gateway|service unavailable|access denied|"
+    r"something went wrong|this site can.t be reached",
+    re.IGNORECASE,
+)
 LOGIN_URL = re.compile(r"/(log-?in|sign-?in|signin|account/login|accounts/login|auth|session/new)\b", re.IGNORECASE)
 
 
@@ -72,8 +77,9 @@ async def http_status(page: Page) -> int:
         return 0
 
 
-async def find_place(page: Page, *, no_methods: str, looks_like_error: str | None) -> Place:
+async def find_place(page: Page, *, no_methods: str, title: str, heading: str) -> Place:
     """Weigh the page's evidence: payment methods shown beat everything; then sign-in, empty basket, error."""
+    looks_like_error = (heading or title) if ERROR_PAGE.search(f"{title} | {heading}") else None
     status = await http_status(page)
     if status >= HTTP_ERROR:
         return Place(PageKind.error, [f"the page answered HTTP {status}"])
