@@ -70,3 +70,33 @@ def test_mask_text_keeps_plain_words_and_amounts(text: str) -> None:
     from probe.secrets_mask import mask_text
 
     assert mask_text(text) == text
+
+
+def test_the_empty_account_s_redeem_code_never_leaves_the_store(tmp_path: Path) -> None:
+    """Bundled store: an unlabelled radio valued with a fresh redeem code (ACCT-…), refused once Select is pressed."""
+    out = tmp_path / "report"
+    done = subprocess.run(
+        [sys.executable, "-m", "probe", "check", "--scenario", "empty-account-select", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=CHECK_TIMEOUT_S,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    obs = report["observation"]
+    assert (obs["option_label"], obs["option_state"], obs["reason_text"]) == (
+        "Account credit",
+        "greyed_out",
+        "This account is empty",
+    )
+    assert obs["page_kind"] == "payment" and obs["balance"] == {"amount": 0.0, "currency": "£"}
+    assert any(e["signal"] == "apply_press" and "Select account" in e["value"] for e in obs["evidence"])
+    assert report["verdict"]["outcome"] == "cannot_use"
+    for name, text in (
+        ("stdout", done.stdout),
+        ("stderr", done.stderr),
+        ("report.json", (out / "report.json").read_text(encoding="utf-8")),
+        ("report.html", (out / "report.html").read_text(encoding="utf-8")),
+    ):
+        assert "ACCT-" not in text, f"{name} shows the account's redeem code"
