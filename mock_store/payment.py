@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from mock_store.scenarios import CreditLine, Scenario
 
 NO_BALANCE = "No balance"
+EMPTY_ACCOUNT = "This account is empty"
 
 
 @dataclass(frozen=True)
@@ -16,7 +18,7 @@ class CreditOffer:
 
     index: int
     line: CreditLine
-    render: str  # radio | radio_disabled | css_greyed | message | removed_by_script | none
+    render: str  # radio | radio_disabled | radio_select | css_greyed | message | removed_by_script | none
     state: str  # selectable | greyed_out | absent
     reason: str | None
     custom_control: bool  # role=radio widget instead of a native input
@@ -28,7 +30,12 @@ class CreditOffer:
 
     @property
     def balance_text(self) -> str | None:
-        return None if self.line.amount == 0 else self.line.money()
+        return None if self.line.amount == 0 and self.render != "radio_select" else self.line.money()
+
+    @property
+    def redeem_code(self) -> str:
+        """The account's secret redeem code, new for every page (a per-session value): never to be shown."""
+        return "ACCT-" + secrets.token_hex(5).upper()
 
 
 def expired(line: CreditLine, today: dt.date) -> bool:
@@ -44,6 +51,8 @@ def credit_offers(scenario: Scenario, kinds: set[str]) -> list[CreditOffer]:
     for index, line in enumerate(scenario.credit_lines):
         if expired(line, scenario.probe.today):
             offers.append(CreditOffer(index, line, "none", "absent", None, custom, False))
+        elif line.amount == 0 and ui.zero_balance == "select_button":
+            offers.append(CreditOffer(index, line, "radio_select", "greyed_out", EMPTY_ACCOUNT, False, False))
         elif line.amount == 0:
             offers.append(CreditOffer(index, line, "radio_disabled", "greyed_out", NO_BALANCE, custom, False))
         elif scenario.policy.allows(line.source, kinds):

@@ -57,6 +57,7 @@ def check(
     cdp_endpoint: str | None = None,
     ws_endpoint: str | None = None,
     baseline: str | Path | None = None,
+    apply: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Run one check (options as `probe check`'s, in snake_case) and return its report; it is also written to `out`.

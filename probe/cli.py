@@ -97,6 +97,12 @@ WsOpt = Annotated[
     str | None,
     typer.Option("--ws-endpoint", metavar="URL", help="Use a running Playwright browser server (no launch)."),
 ]
+ApplyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--apply/--no-apply", help="Press a credit's own apply / use / select control to hear the store's answer."
+    ),
+]
 JunitOpt = Annotated[
     Path | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML there.", dir_okay=False)
 ]
@@ -155,6 +161,7 @@ def check(
     cdp_endpoint: CdpOpt = None,
     ws_endpoint: WsOpt = None,
     junit: JunitOpt = None,
+    apply: ApplyOpt = True,
 ) -> None:
     """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
     from probe.request import build_request, option_names
@@ -262,13 +269,20 @@ def verdict(
     today: TodayOpt = None,
     rules: RulesOpt = None,
     as_json: JsonOpt = False,
+    balance: Annotated[
+        str | None,
+        typer.Option("--balance", help="The balance shown, as the store prints it: 0, £0.00, $150.00."),
+    ] = None,
 ) -> None:
     """The decision table alone, no browser: what the rules say for these facts."""
     from probe.decide.rules import evaluate, load_table
     from probe.models import Facts
+    from probe.money import balance_argument
 
     try:
         facts = Facts(
+            balance_text=balance.strip() if balance is not None else None,
+            balance=balance_argument(balance) if balance is not None else None,
             option_state=option_state,
             credit_source=credit_source or CreditSource.unknown,
             credit_expires=parse_date(credit_expires, "--credit-expires"),
@@ -378,6 +392,7 @@ def matrix(
     as_json: JsonOpt = False,
     junit: JunitOpt = None,
     browser_path: Annotated[str | None, typer.Option("--browser-path", help="Chromium binary to use.")] = None,
+    apply: ApplyOpt = True,
 ) -> None:
     """Run many checks at once (targets × credit sources × gift cards × intents), one report each and a matrix page.
 
@@ -406,7 +421,13 @@ def matrix(
         spec = load_matrix(file)
         with bar:
             result = run_matrix_sync(
-                spec, out_dir, workers=workers, browser_path=browser_path, on_start=started, on_done=done
+                spec,
+                out_dir,
+                workers=workers,
+                browser_path=browser_path,
+                on_start=started,
+                on_done=done,
+                no_apply=not apply,
             )
     except ProbeError as exc:
         raise fail(exc) from None

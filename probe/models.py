@@ -18,6 +18,16 @@ class OptionState(StrEnum):
     unknown = "unknown"
 
 
+class PageKind(StrEnum):
+    """What the page the probe observed turned out to be; only a payment page can prove a credit absent."""
+
+    payment = "payment"
+    sign_in = "sign_in"
+    empty_cart = "empty_cart"
+    error = "error"
+    other = "other"
+
+
 class Outcome(StrEnum):
     """The verdict's one-word answer."""
 
@@ -81,6 +91,13 @@ class Evidence(Frozen):
     weight: int = 1
 
 
+class Balance(Frozen):
+    """A balance as the store shows it, read as a number and a currency (None when the text names none)."""
+
+    amount: float
+    currency: str | None = None
+
+
 class CreditOption(Frozen):
     """One credit line as offered (or not) on the payment page."""
 
@@ -88,6 +105,7 @@ class CreditOption(Frozen):
     option_state: OptionState
     reason_text: str | None = None
     balance_text: str | None = None
+    balance: Balance | None = None
     source_hint: CreditSource = CreditSource.unknown
     evidence: tuple[Evidence, ...] = ()
     box: tuple[float, float, float, float] | None = Field(
@@ -102,6 +120,8 @@ class Observation(Frozen):
     option_label: str | None = None
     reason_text: str | None = None
     balance_text: str | None = None
+    balance: Balance | None = None
+    page_kind: PageKind | None = Field(default=None, description="payment, sign_in, empty_cart, error or other")
     evidence: tuple[Evidence, ...] = ()
     credit_options: tuple[CreditOption, ...] = ()
     conflicts: tuple[str, ...] = ()
@@ -140,6 +160,7 @@ class Facts(Frozen):
     intent: Intent = Intent.own_use
     today: dt.date
     balance_text: str | None = Field(default=None, description="the balance shown with the option, for the words only")
+    balance: Balance | None = Field(default=None, description="the balance shown, as a number (R-empty and others)")
 
 
 class FiredRule(Frozen):

@@ -41,6 +41,7 @@ class CheckRequest(Frozen):
     cdp_endpoint: str | None = None
     ws_endpoint: str | None = None
     baseline: Path | None = None
+    apply: bool = Field(default=True, description="press a credit's own apply / use / select control (--no-apply)")
 
     @model_validator(mode="after")
     def _consistent(self) -> CheckRequest:

@@ -15,6 +15,7 @@ from probe.detect.settle import settle
 from probe.detect.signals import classify
 from probe.detect.vocabulary import credit_patterns, source_hint, strip_balance
 from probe.models import Evidence, Observation, OptionState
+from probe.money import parse_balance
 from probe.report.annotate import OVERLAY_ID, annotated_screenshot
 from probe.walk.browser import LAUNCH_ARGS, find_browser
 from probe.walk.guard import OrderGuard
@@ -104,9 +105,14 @@ def test_observe_fixture(name: str, observed: dict[str, tuple[Observation, str]]
     detail = f"{name}\nevidence: {[(e.signal, e.value) for e in obs.evidence]}\nerror: {obs.error}"
     _check(obs, spec, detail)
     assert final_url == f"{pages_url}/{name}", "observing must not navigate or submit anything"
+    if spec.get("page_kind"):
+        assert obs.page_kind == spec["page_kind"], f"{detail}\npage_kind {obs.page_kind}"
     if obs.option_state is OptionState.unknown:
         assert obs.error
+        if spec.get("error"):
+            assert spec["error"] in obs.error, detail
         return
+    assert obs.page_kind == "payment", "an observed option state is on a payment page"
     assert obs.evidence, "every observation says what it saw"
     if spec.get("source"):
         assert obs.credit_options[0].source_hint == spec["source"]
@@ -119,6 +125,42 @@ def test_observe_fixture(name: str, observed: dict[str, tuple[Observation, str]]
         assert len(obs.credit_options) == len(spec["options"])
         for option, want in zip(obs.credit_options, spec["options"], strict=True):
             _check(option, {"reason": None, "balance": None, **want}, f"{name}: {option.label}")
+    if spec.get("label"):
+        assert obs.option_label is not None
+        assert obs.option_label.strip().lower() == obs.option_label.strip().lower().rstrip(" ·:-"), "no dangling marks"
+    if "balance" in spec:
+        assert obs.balance == parse_balance(spec["balance"]), f"{name}: balance {obs.balance}"
+
+
+def test_apply_press_is_recorded_and_undone(observed: dict[str, tuple[Observation, str]]) -> None:
+    refused, _ = observed["apply-delayed-refusal.html"]
+    press = [e for e in refused.evidence if e.signal == "apply_press"]
+    assert press and "'Select'" in press[0].value and press[0].points_to is OptionState.greyed_out
+    took, _ = observed["apply-deduction.html"]
+    assert any(e.signal == "trial_restored" and "undone: pressed 'Remove'" in e.value for e in took.evidence)
+
+
+def test_no_apply_presses_nothing(pages_url: str) -> None:
+    async def run() -> list[Observation]:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
+            try:
+                out = []
+                for name in ("apply-delayed-refusal.html", "apply-deduction.html"):
+                    page = await (await browser.new_context()).new_page()
+                    await page.goto(f"{pages_url}/{name}")
+                    out.append(await observe(page, timeout_s=10, apply=False))
+                    # Nothing was pressed: no refusal shown, no credit deducted.
+                    assert "This account is empty" not in await page.inner_text("body")
+                    assert "−£30.00" not in await page.inner_text("body")
+                return out
+            finally:
+                await browser.close()
+
+    refused, took = asyncio.run(run())
+    assert refused.option_state is OptionState.selectable and refused.reason_text is None
+    assert not any(e.signal == "apply_press" for e in refused.evidence)
+    assert any("--no-apply" in e.value for e in took.evidence)
 
 
 async def _annotate(base: str, out: Path) -> tuple[Observation, bytes, bool]:
@@ -211,3 +253,23 @@ def test_source_hint_from_option_words(words: str, source: str) -> None:
 )
 def test_reason_keeps_only_the_stated_reason(helper: str, reason: str) -> None:
     assert strip_balance(helper) == reason
+
+
+LABEL_SPLITS = {
+    "reason after the amount": ("Store credit · $22.00 Not available for this order", "Store credit",
+                                "Not available for this order"),
+    "branded name, reason after a dot": ("Looply Cash $12.00 · not valid on gift cards", "Looply Cash",
+                                         "not valid on gift cards"),
+    "amount only": ("Account credit · £25.00 available", "Account credit", None),
+    "the amount is part of the name": ("Use my $12.40 credit", "Use my $12.40 credit", None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "label", "reason"), LABEL_SPLITS.values(), ids=LABEL_SPLITS.keys())
+def test_split_label(name: str, label: str, reason: str | None) -> None:
+    import re
+
+    from probe.detect.label_split import split_label
+
+    credit = [re.compile(p, re.IGNORECASE) for p in credit_patterns("Looply Cash")]
+    assert split_label(name, credit) == (label, reason)

@@ -17,19 +17,20 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "models": {"errors"},
     "request": {"errors", "models"},
+    "money": {"errors", "models"},
     "safety": {"errors", "models"},
     "walk": {"errors", "models", "safety"},
-    "detect": {"errors", "models", "safety"},
-    "decide": {"errors", "models"},
+    "detect": {"errors", "models", "money", "safety"},
+    "decide": {"errors", "models", "money"},
     "report": {"errors", "models", "version"},
-    "run": {"errors", "models", "version", "request", "safety", "walk", "detect", "decide", "report"},
+    "run": {"errors", "models", "money", "version", "request", "safety", "walk", "detect", "decide", "report"},
     "api": {"errors", "models", "request", "run"},
-    "cli": {"errors", "models", "request", "walk", "decide", "report", "run"},
+    "cli": {"errors", "models", "money", "request", "walk", "decide", "report", "run"},
     "pytest_plugin": {"models", "api"},
     "__init__": {"version", "api"},
     "__main__": {"cli"},
 }
-BROWSER_FREE = ("models", "request", "safety", "decide")
+BROWSER_FREE = ("models", "money", "request", "safety", "decide")
 # Third-party packages a stage must never import (typer only in the CLI; rules and models stay browser-free).
 FORBIDDEN: dict[str, set[str]] = {
     stage: {"typer"} | ({"playwright", "fastapi", "uvicorn"} if stage in BROWSER_FREE else set())

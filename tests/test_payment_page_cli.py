@@ -35,6 +35,9 @@ FAMILIES: list[tuple[str, str]] = [
     ("shopify-store-credit-reduction-line.html", "credit the store applied"),
     ("error-page.html", "an error page"),
     ("never-settles.html", "a page that never settles"),
+    ("place-sign-in.html", "a sign-in page, not payment"),
+    ("place-empty-basket.html", "an empty basket, not payment"),
+    ("apply-delayed-refusal.html", "the store refuses once Select is pressed"),
 ]
 
 
@@ -74,7 +77,12 @@ def test_check_payment_page(name: str, pages_url: str, checks: InProcessChecks, 
     if unknown:
         assert report["verdict"]["outcome"] == "inconclusive"
         assert obs["error"]
+        if spec.get("page_kind"):
+            assert obs["page_kind"] == spec["page_kind"]
+            # `probe check` prints the observation's error as its "probe: inconclusive: …" line.
+            assert spec.get("error", obs["error"]) in obs["error"], obs["error"]
         return
+    assert obs["page_kind"] == "payment"
     assert report["verdict"]["outcome"] in {"cannot_use", "assume_cannot_use"}
     assert obs["evidence"], "the report says what the detector saw"
     step = next(s for s in report["steps"] if s["name"] == "payment selection")
@@ -83,3 +91,15 @@ def test_check_payment_page(name: str, pages_url: str, checks: InProcessChecks, 
     if spec["state"] != "absent":
         shot = out / "payment-annotated.png"
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "the annotated payment step is in the report"
+
+
+def test_no_apply_leaves_the_credit_s_own_button_alone(pages_url: str, checks: InProcessChecks, tmp_path: Path) -> None:
+    url = f"{pages_url}/apply-delayed-refusal.html"
+    done = checks.check(url, payment_page=True, out=tmp_path / "r", mask=False, apply=False)
+    assert done.code == 0, done.report.observation.error
+    report = json.loads(done.report.model_dump_json())
+    obs = report["observation"]
+    assert obs["option_state"] == "selectable" and obs["reason_text"] is None
+    assert not [e for e in obs["evidence"] if e["signal"] == "apply_press"], "nothing was pressed"
+    assert obs["balance"] == {"amount": 0.0, "currency": "£"}
+    assert report["verdict"]["deciding_rule"] == "R-empty", "the zero balance decides anyway"

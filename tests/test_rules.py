@@ -15,14 +15,17 @@ from hypothesis import strategies as st
 
 from probe.decide.rules import SHIPPED_TABLE, RuleTable, describe_table, evaluate, load_table
 from probe.errors import InputError
-from probe.models import CreditSource, Facts, GiftCardKind, Intent, OptionState, Outcome
+from probe.models import Balance, CreditSource, Facts, GiftCardKind, Intent, OptionState, Outcome
 
 TODAY = dt.date(2026, 11, 25)
 EXPIRED = dt.date(2026, 10, 1)
 SPEC_RULES = {
     "R-refund", "R-promo", "R-absent", "R-greyed", "R-cash", "R-expiry", "R-return", "R-unsure",
-    "R-third-party", "R-large-balance", "R-caution", "R-transfer",
+    "R-third-party", "R-large-balance", "R-caution", "R-transfer", "R-empty",
 }  # fmt: skip
+ZERO = {"balance_text": "£0.00", "balance": {"amount": 0.0, "currency": "£"}}
+LARGE = {"balance_text": "$150.00", "balance": {"amount": 150.0, "currency": "$"}}
+SMALL = {"balance_text": "$40.00", "balance": {"amount": 40.0, "currency": "$"}}
 
 
 def facts(**given: Any) -> Facts:
@@ -52,6 +55,10 @@ PRECEDENCE = {
         "R-expiry",
     ),
     "2 expiring today is not expired": ({"credit_expires": TODAY}, "can_use", "R-refund"),
+    "2 zero balance, selectable refund": (ZERO, "cannot_use", "R-empty"),
+    "2 zero balance beats greyed out": ({**ZERO, "option_state": "greyed_out"}, "cannot_use", "R-empty"),
+    "2 zero balance beats resale": ({**ZERO, "intent": "resale"}, "cannot_use", "R-empty"),
+    "2 a balance above zero is not empty": (SMALL, "can_use", "R-refund"),
     "3 absent": ({"option_state": "absent"}, "cannot_use", "R-absent"),
     "3 greyed out": ({"option_state": "greyed_out"}, "cannot_use", "R-greyed"),
     "3 absent beats promo resale third-party": (
@@ -106,8 +113,28 @@ ROWS = {
     "R-unsure": ({"credit_source": "unknown"}, {"credit_source": "promotional"}),
     "R-refund": ({"credit_source": "gift_card"}, {"credit_source": "return"}),
     "R-return": ({"credit_source": "return"}, {"credit_source": "gift_card"}),
-    "R-large-balance": ({"option_state": "greyed_out"}, {"option_state": "selectable"}),
+    "R-large-balance": ({"option_state": "greyed_out", **LARGE}, {"option_state": "selectable", **LARGE}),
+    "R-empty": (ZERO, SMALL),
 }
+# R-large-balance: only when the credit cannot be used here and a balance above the threshold is known.
+LARGE_BALANCE = {
+    "greyed out, $150.00": ({"option_state": "greyed_out", **LARGE}, True),
+    "absent, $150.00": ({"option_state": "absent", **LARGE}, True),
+    "against terms, $150.00": ({"intent": "resale", **LARGE}, True),
+    "greyed out, $40.00 is not large": ({"option_state": "greyed_out", **SMALL}, False),
+    "greyed out, exactly 100 is not above": (
+        {"option_state": "greyed_out", "balance_text": "$100.00", "balance": {"amount": 100.0, "currency": "$"}},
+        False,
+    ),
+    "greyed out, £0.00": ({"option_state": "greyed_out", **ZERO}, False),
+    "greyed out, no balance shown": ({"option_state": "greyed_out"}, False),
+    "can use, $150.00": (LARGE, False),
+}
+
+
+@pytest.mark.parametrize(("given", "fires"), LARGE_BALANCE.values(), ids=LARGE_BALANCE.keys())
+def test_large_balance_only_when_known_above_threshold_and_unusable(given: dict[str, Any], fires: bool) -> None:
+    assert ("R-large-balance" in fired_ids(given)) is fires
 
 
 def test_every_row_of_the_shipped_table_has_cases_and_the_spec_rules_are_all_there() -> None:
@@ -141,7 +168,12 @@ WHY = {
     "gift-card redemption": ({"credit_source": "gift_card"}, "R-refund", "redeeming a gift card"),
     "refund": ({}, "R-refund", "came from a refund"),
     "absent names the card": ({"option_state": "absent", "gift_card": "third-party"}, "R-absent", "third-party"),
-    "large balance names the verdict": ({"option_state": "absent"}, "R-large-balance", "the verdict is cannot_use"),
+    "large balance names the verdict": (
+        {"option_state": "absent", **LARGE},
+        "R-large-balance",
+        "the verdict is cannot_use, and the balance shown, $150.00",
+    ),
+    "empty names the balance": (ZERO, "R-empty", "the balance shown with the credit is £0.00"),
     "transfer, selectable anyway": ({"intent": "gift"}, "R-transfer", "even though checkout lets you select it"),
 }
 
@@ -157,7 +189,7 @@ def test_every_fired_rule_is_listed_in_table_order_with_its_own_proposal() -> No
         facts(credit_source="unknown", intent="gift", gift_card="third-party", credit_expires=dt.date(2026, 12, 1))
     )
     assert [r.id for r in verdict.rules] == [
-        "R-expiry", "R-transfer", "R-third-party", "R-caution", "R-unsure", "R-large-balance",
+        "R-expiry", "R-transfer", "R-third-party", "R-caution", "R-unsure",
     ]  # fmt: skip
     proposals = {r.id: r.outcome for r in verdict.rules}
     assert proposals["R-third-party"] == Outcome.against_terms
@@ -334,35 +366,35 @@ def outcome_reads_outcome(rules: list[dict[str, Any]]) -> None:
 BAD = {
     "unknown operator": (
         set_in("R-promo", "when", "op", value="inn"),
-        "R-promo", "rules.6.when.op", "unknown operator 'inn' (did you mean 'in'?)",
+        "R-promo", "rules.7.when.op", "unknown operator 'inn' (did you mean 'in'?)",
     ),
-    "misspelt key": (misspelt_guide, "R-greyed", "rules.3.giude", "unknown key (did you mean 'guide'?)"),
+    "misspelt key": (misspelt_guide, "R-greyed", "rules.4.giude", "unknown key (did you mean 'guide'?)"),
     "misspelt key in a condition": (
-        misspelt_value, "R-cash", "rules.4.when.valeu", "unknown key (did you mean 'value'?)",
+        misspelt_value, "R-cash", "rules.5.when.valeu", "unknown key (did you mean 'value'?)",
     ),
-    "duplicate id": (duplicate_id, "R-absent", "rules", "duplicate rule id 'R-absent': rules.2.id and rules.6.id"),
+    "duplicate id": (duplicate_id, "R-absent", "rules", "duplicate rule id 'R-absent': rules.3.id and rules.7.id"),
     "bad fact name": (
         set_in("R-absent", "when", "fact", value="optoin_state"),
-        "R-absent", "rules.2.when.fact", "unknown fact 'optoin_state' (did you mean 'option_state'?)",
+        "R-absent", "rules.3.when.fact", "unknown fact 'optoin_state' (did you mean 'option_state'?)",
     ),
     "bad enum value": (
         set_in("R-greyed", "when", "value", value="greyd_out"),
-        "R-greyed", "rules.3.when.value", "'greyd_out' is not a valid option_state (did you mean 'greyed_out'?)",
+        "R-greyed", "rules.4.when.value", "'greyd_out' is not a valid option_state (did you mean 'greyed_out'?)",
     ),
     "bad placeholder": (
         set_in("R-unsure", "why", value="the source is {credit_sourse}"),
-        "R-unsure", "rules.9.why.0.text", "unknown placeholder {credit_sourse} (did you mean 'credit_source'?)",
+        "R-unsure", "rules.10.why.0.text", "unknown placeholder {credit_sourse} (did you mean 'credit_source'?)",
     ),
     "date op on an enum fact": (
         set_in("R-cash", "when", "op", value="before"),
-        "R-cash", "rules.4.when.value", "'intent' is not a date",
+        "R-cash", "rules.5.when.value", "'intent' is not a date",
     ),
     "bad outcome": (
         set_in("R-absent", "outcome", "value", value="cannot"),
-        "R-absent", "rules.2.outcome.value", "Input should be",
+        "R-absent", "rules.3.outcome.value", "Input should be",
     ),
     "deciding rule reads the outcome": (
-        outcome_reads_outcome, "R-large-balance", "rules.12", "cannot read the 'outcome' fact",
+        outcome_reads_outcome, "R-large-balance", "rules.13", "cannot read the 'outcome' fact",
     ),
 }  # fmt: skip
 
@@ -387,8 +419,8 @@ def test_invalid_table_lines_give_the_yaml_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_table(path)
     lineno = next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith("giude:"))
-    assert f"rules.3.giude (rule R-greyed, line {lineno}): unknown key (did you mean 'guide'?)" in str(caught.value)
-    assert "rules.3.guide (rule R-greyed, line" in str(caught.value)  # and the key it lacks
+    assert f"rules.4.giude (rule R-greyed, line {lineno}): unknown key (did you mean 'guide'?)" in str(caught.value)
+    assert "rules.4.guide (rule R-greyed, line" in str(caught.value)  # and the key it lacks
 
 
 @pytest.mark.parametrize(
@@ -412,6 +444,8 @@ def spec_outcome(f: Facts) -> Outcome:
         return Outcome.inconclusive
     if f.credit_expires is not None and f.credit_expires < f.today:
         return Outcome.cannot_use
+    if f.balance is not None and f.balance.amount <= 0:
+        return Outcome.cannot_use
     if f.option_state in (OptionState.absent, OptionState.greyed_out):
         return Outcome.cannot_use
     if (
@@ -434,6 +468,7 @@ ANY_FACTS = st.builds(
     gift_card=st.sampled_from(GiftCardKind),
     intent=st.sampled_from(Intent),
     today=DATES,
+    balance=st.none() | st.builds(Balance, amount=st.sampled_from([0.0, 0.5, 40.0, 100.0, 100.01, 5000.0])),
 )
 
 
@@ -447,7 +482,9 @@ def test_engine_agrees_with_the_spec_precedence(f: Facts) -> None:
     days = (f.credit_expires - f.today).days if f.credit_expires else None
     soon = days is not None and 0 <= days <= 30
     assert any("use it before" in w for w in verdict.warnings) == soon
-    assert ("R-large-balance" in fired) == (verdict.outcome not in (Outcome.can_use, Outcome.inconclusive))
+    large = f.balance is not None and f.balance.amount > 100
+    unusable = verdict.outcome not in (Outcome.can_use, Outcome.inconclusive)
+    assert ("R-large-balance" in fired) == (unusable and large)
     assert all(r.why and "{" not in r.why for r in verdict.rules)
 
 
@@ -457,8 +494,70 @@ def test_large_balance_names_the_balance_shown() -> None:
         credit_source=CreditSource.promotional,
         today=dt.date(2026, 11, 25),
         balance_text="$240.00",
+        balance=Balance(amount=240.0, currency="$"),
     )
     fired = {rule.id: rule for rule in evaluate(facts).rules}
-    assert "balance shown: $240.00" in fired["R-large-balance"].why
-    unknown = {rule.id: rule for rule in evaluate(facts.model_copy(update={"balance_text": None})).rules}
-    assert "balance shown: not shown" in unknown["R-large-balance"].why
+    assert "the balance shown, $240.00, is above" in fired["R-large-balance"].why
+    unknown = {rule.id for rule in evaluate(facts.model_copy(update={"balance_text": None, "balance": None})).rules}
+    assert "R-large-balance" not in unknown
+
+
+VERDICT_BALANCE = {
+    "zero, as a store prints it": (["--option-state", "selectable", "--credit-source", "refund"], "£0.00", "R-empty"),
+    "bare zero": (["--option-state", "selectable", "--credit-source", "refund"], "0", "R-empty"),
+    "large, cannot use": (["--option-state", "greyed_out"], "$150.00", "R-large-balance"),
+}
+
+
+@pytest.mark.parametrize(("args", "balance", "rule_id"), VERDICT_BALANCE.values(), ids=VERDICT_BALANCE.keys())
+def test_verdict_takes_the_balance_as_a_store_prints_it(args: list[str], balance: str, rule_id: str) -> None:
+    from typer.testing import CliRunner
+
+    from probe.cli import app
+
+    result = CliRunner().invoke(app, ["verdict", *args, "--balance", balance, "--json"])
+    assert result.exit_code == 0, result.output
+    verdict = json.loads(result.stdout)
+    assert verdict["outcome"] == "cannot_use"
+    assert rule_id in [r["id"] for r in verdict["rules"]]
+    small = CliRunner().invoke(app, ["verdict", *args, "--balance", "$40.00", "--json"])
+    assert {"R-empty", "R-large-balance"}.isdisjoint(r["id"] for r in json.loads(small.stdout)["rules"])
+
+
+def test_verdict_refuses_a_balance_that_is_no_amount() -> None:
+    from typer.testing import CliRunner
+
+    from probe.cli import app
+
+    result = CliRunner().invoke(app, ["verdict", "--option-state", "absent", "--balance", "lots"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "probe: --balance 'lots': not an amount; give it as the store prints it, e.g. 0, £0.00 or $150.00"
+    ]
+
+
+BALANCES = {
+    "$150.00": (150.0, "$"),
+    "£0.00": (0.0, "£"),
+    "0": (0.0, None),
+    "12,50 €": (12.5, "€"),
+    "1.234,56 €": (1234.56, "€"),
+    "$1,234.56": (1234.56, "$"),
+    "USD 25": (25.0, "USD"),
+    "250 points": (250.0, "points"),
+    "Available: $22.00": (22.0, "$"),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), BALANCES.items(), ids=BALANCES.keys())
+def test_a_balance_is_read_into_amount_and_currency(text: str, expected: tuple[float, str | None]) -> None:
+    from probe.money import parse_balance
+
+    assert parse_balance(text) == Balance(amount=expected[0], currency=expected[1])
+
+
+@pytest.mark.parametrize("text", ["", "lots", "No balance", None])
+def test_no_amount_is_no_balance(text: str | None) -> None:
+    from probe.money import parse_balance
+
+    assert parse_balance(text) is None

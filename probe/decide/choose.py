@@ -22,6 +22,7 @@ from probe.models import (
     OptionVerdict,
     Verdict,
 )
+from probe.money import parse_balance
 
 
 class Known(Frozen):
@@ -70,6 +71,7 @@ def decide(
             intent=known.intent,
             today=known.today,
             balance_text=context.amount_text,
+            balance=parse_balance(context.amount_text),
         )
 
     verdicts = []
@@ -91,6 +93,7 @@ def decide(
                 "option_label": option.label,
                 "reason_text": option.reason_text,
                 "balance_text": option.balance_text,
+                "balance": option.balance,
                 "evidence": option.evidence,
             }
         )
@@ -105,6 +108,7 @@ def decide(
                 "option_label": None,
                 "reason_text": None,
                 "balance_text": None,
+                "balance": None,
                 "evidence": (
                     Evidence(
                         signal="no option for the credit source",

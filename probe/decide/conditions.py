@@ -28,7 +28,7 @@ Values = Mapping[str, Any]
 class FactSpec:
     """A fact conditions may look at: its kind and, for enums, its choices."""
 
-    kind: Literal["enum", "date"]
+    kind: Literal["enum", "date", "number"]
     choices: type[StrEnum] | None = None
     after_decision: bool = False
 
@@ -40,6 +40,8 @@ FACTS: dict[str, FactSpec] = {
     "gift_card": FactSpec("enum", GiftCardKind),
     "intent": FactSpec("enum", Intent),
     "today": FactSpec("date"),
+    # The balance shown with the option, as a number in its own currency (None when none is shown).
+    "balance_amount": FactSpec("number"),
     # Known only once the table has decided; rules that read it cannot decide themselves.
     "outcome": FactSpec("enum", Outcome, after_decision=True),
 }
@@ -50,6 +52,8 @@ TEMPLATE_FIELDS = (*FACTS, "days_left", "balance")
 
 
 def _member(fact: str, spec: FactSpec, value: Any) -> str | None:
+    if spec.kind == "number":
+        return f"'{fact}' is a number; compare it with above, at_most or exists"
     if spec.choices is None:
         return f"'{fact}' is a date; compare it with before, after, within_days or exists"
     names = [c.value for c in spec.choices]
@@ -85,6 +89,22 @@ def _days(fact: str, spec: FactSpec, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return f"'value' must be a whole number of days (0 or more), not {value!r}"
     return None
+
+
+def _number(fact: str, spec: FactSpec, value: Any) -> str | None:
+    if spec.kind != "number":
+        return f"'{fact}' is not a number; above and at_most compare numbers such as balance_amount"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"'value' must be a number (e.g. 100 or 0), not {value!r}"
+    return None
+
+
+def _above(fact: Any, value: Any, _: Values) -> bool:
+    return fact is not None and bool(fact > value)
+
+
+def _at_most(fact: Any, value: Any, _: Values) -> bool:
+    return fact is not None and bool(fact <= value)
 
 
 def _flag(fact: str, spec: FactSpec, value: Any) -> str | None:
@@ -131,6 +151,8 @@ OPERATORS: dict[str, Operator] = {
     "before": Operator(_date, _before, "{fact} is before {value}"),
     "after": Operator(_date, _after, "{fact} is after {value}"),
     "within_days": Operator(_days, _within_days, "{fact} is today or within {value} days after it"),
+    "above": Operator(_number, _above, "{fact} is known and above {value}"),
+    "at_most": Operator(_number, _at_most, "{fact} is known and at most {value}"),
     "exists": Operator(_flag, lambda f, v, _: (f is not None) == (v is not False), "{fact} is {value}"),
 }
 

@@ -177,9 +177,10 @@ def _scalar_at(node: yaml.Node | None, key: str) -> str | None:
 
 
 def _values(facts: Facts) -> dict[str, Any]:
-    values: dict[str, Any] = {name: getattr(facts, name) for name in FACTS if name != "outcome"}
+    values: dict[str, Any] = {name: getattr(facts, name) for name in FACTS if hasattr(facts, name)}
     values["days_left"] = (facts.credit_expires - facts.today).days if facts.credit_expires else None
     values["balance"] = facts.balance_text or "not shown"
+    values["balance_amount"] = facts.balance.amount if facts.balance else None
     return values
 
 

@@ -11,6 +11,9 @@ from typing import Any
 from playwright.async_api import ElementHandle, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
+from probe.detect.apply import press_apply
+from probe.detect.label_split import split_label
+from probe.detect.place import find_place, what_to_do
 from probe.detect.settle import settle
 from probe.detect.signals import classify, gather
 from probe.detect.trial import run_trial
@@ -24,16 +27,13 @@ from probe.detect.vocabulary import (
     strip_balance,
 )
 from probe.errors import InputError, regex_problem
-from probe.models import CreditOption, Evidence, Observation, OptionState
+from probe.models import CreditOption, Evidence, Observation, OptionState, PageKind
+from probe.money import parse_balance
+from probe.safety.mask import mask_observation
 
 SCAN_JS = (Path(__file__).with_name("scan.js")).read_text(encoding="utf-8")
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
 _MONEY_ONLY = re.compile(r"^[^a-z]*$|^(available|balance|you have|your balance)\b", re.IGNORECASE)
-_ERROR_PAGE = re.compile(
-    r"^(404|500|502|503)\b|\bnot found\b|server error|bad gateway|service unavailable|access denied|"
-    r"something went wrong|this site can.t be reached",
-    re.IGNORECASE,
-)
 OFFSET_JS = """(el) => { const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
   return [r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft),
           r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop)]; }"""
@@ -49,6 +49,7 @@ class Found:
     target: ElementHandle
     select: ElementHandle | None
     boxed: ElementHandle
+    apply: ElementHandle | None = None
     evidence: list[Evidence] = field(default_factory=list)
     message: str | None = None
 
@@ -85,9 +86,9 @@ async def _scan(frame: Frame, opts: dict[str, Any]) -> FrameScan | None:
         for index in range(len(data["items"])):
             parts = list((await rows[str(index)].get_properties()).values())
             els = [p.as_element() for p in parts]
-            control, target, select, boxed = els[0], els[1], els[2], els[3]
+            control, target, select, boxed, apply = els[0], els[1], els[2], els[3], els[4]
             assert control is not None and target is not None and boxed is not None
-            found.append(Found(frame, data["items"][index], control, target, select, boxed))
+            found.append(Found(frame, data["items"][index], control, target, select, boxed, apply))
     except PlaywrightError:
         return None
     return FrameScan(frame, data, found, await _frame_offset(frame))
@@ -176,15 +177,22 @@ def _unknown(page: Page, error: str, evidence: list[Evidence]) -> Observation:
     return Observation(option_state=OptionState.unknown, error=error, evidence=tuple(evidence), page_url=page.url)
 
 
-async def observe(page: Page, *, option_label: str | None = None, timeout_s: float = 10.0) -> Observation:
-    """Observe the page as it is (no navigation) and describe each credit option on it."""
+async def observe(
+    page: Page, *, option_label: str | None = None, timeout_s: float = 10.0, apply: bool = True
+) -> Observation:
+    """Observe the page as it is (no navigation) and describe each credit option on it.
+
+    With `apply`, a credit's own apply / use / select control is pressed to hear the store's answer, then undone.
+    """
     problem = regex_problem(option_label) if option_label else None
     if problem:
         raise InputError(f"--option-label {option_label!r}: {problem}")
-    return await _observe(page, option_label, timeout_s, again=True)
+    return await _observe(page, option_label, timeout_s, again=True, apply=apply)
 
 
-async def _observe(page: Page, option_label: str | None, timeout_s: float, *, again: bool) -> Observation:
+async def _observe(
+    page: Page, option_label: str | None, timeout_s: float, *, again: bool, apply: bool = True
+) -> Observation:
     credit = credit_patterns(option_label)
     start = time.monotonic()
     if page.url.startswith("chrome-error://"):
@@ -215,25 +223,29 @@ async def _observe(page: Page, option_label: str | None, timeout_s: float, *, ag
         return _unknown(page, "the page could not be read", evidence)
     main = scans[0].data
     found = [f for s in scans for f in s.found]
-    if not found and _ERROR_PAGE.search(f"{main['title']} | {main['heading']}"):
-        return _unknown(page, f"the page looks like an error page: {main['heading'] or main['title']!r}", evidence)
     shown_names = {f.item["name"].lower() for f in found if not f.item["invisible"]}
     found = [f for f in found if not (f.item["invisible"] and f.item["name"].lower() in shown_names)]
     for f in found:
         f.evidence = gather(f.item)
         if time.monotonic() - start < timeout_s + 5:
-            trial = await run_trial(page, f.frame, f.item, f.control, f.target, f.select, credit)
+            trial = await run_trial(page, f.frame, f.item, f.control, f.target, f.select, credit, apply=apply)
             f.evidence.extend(trial.evidence)
             if trial.restored:
                 f.evidence.append(trial.restored)
             f.message = trial.message
+            blocked = f.item["invisible"] or f.item["native_disabled"] or f.item["inert"]
+            if f.apply is not None and apply and f.item["apply"] and not blocked:
+                answer = await press_apply(page, f.frame, f.apply, f.item["apply"])
+                f.evidence.extend(answer.evidence)
+                if answer.message:
+                    f.message = answer.message
             if trial.balance and not f.item["balance"]:
                 f.item["balance"] = trial.balance
                 f.evidence.append(
                     Evidence(signal="balance_revealed", value=f"{trial.balance} shown once selected", weight=0)
                 )
     if again and await _rebuilt(found):
-        later = await _observe(page, option_label, timeout_s, again=False)
+        later = await _observe(page, option_label, timeout_s, again=False, apply=apply)
         note = Evidence(
             signal="re_rendered", value="the page rebuilt its payment options while observed; observed them again"
         )
@@ -241,15 +253,18 @@ async def _observe(page: Page, option_label: str | None, timeout_s: float, *, ag
     scroll = (float(main["scroll"][0]), float(main["scroll"][1]))
     options: list[CreditOption] = []
     conflicts: list[str] = []
+    credit_rx = [re.compile(p, re.IGNORECASE) for p in credit]
     for f in found:
         state, said = classify(f.evidence)
         conflicts.extend(f"{f.item['name']}: {c}" for c in said)
+        label, reason_in_label = split_label(f.item["name"], credit_rx)
         options.append(
             CreditOption(
-                label=f.item["name"],
+                label=label,
                 option_state=state,
-                reason_text=_pick_reason(f, state),
+                reason_text=_pick_reason(f, state) or reason_in_label,
                 balance_text=f.item["balance"],
+                balance=parse_balance(f.item["balance"]),
                 source_hint=source_hint(f"{f.item['name']} {f.item['tile_text']}"),
                 evidence=tuple(f.evidence),
                 box=await _box(f, scroll),
@@ -267,7 +282,15 @@ async def _observe(page: Page, option_label: str | None, timeout_s: float, *, ag
         )
     options = visible
     evidence.extend(_page_evidence(scans, has_options=bool(visible)))
-    return _summarise(page, options, evidence, conflicts, scans)
+    if not options:
+        # Absence needs proof of place: a sign-in page, an empty basket or an error page offers no credit either.
+        place = await find_place(page, no_methods=NO_METHODS_TEXT, title=main["title"], heading=main["heading"])
+        evidence.append(Evidence(signal="page_kind", value=f"{place.kind}: {'; '.join(place.evidence)}", weight=0))
+        if place.kind is not PageKind.payment:
+            unknown = _unknown(page, what_to_do(place), evidence)
+            return mask_observation(unknown.model_copy(update={"page_kind": place.kind}))
+    secrets = [v for s in scans for v in s.data["secrets"]]
+    return mask_observation(_summarise(page, options, evidence, conflicts, scans), secrets)
 
 
 def _with_store_applied(
@@ -296,6 +319,7 @@ def _with_store_applied(
                 label=label,
                 option_state=OptionState.selectable,
                 balance_text=text.get("balance"),
+                balance=parse_balance(text.get("balance")),
                 source_hint=source_hint(text["text"]),
                 evidence=(ev,),
                 box=box,
@@ -354,6 +378,7 @@ def _summarise(
         notice = next((t["text"] for s in scans for t in s.data["texts"] if t["kind"] == "notice"), None)
         return Observation(
             option_state=OptionState.absent,
+            page_kind=PageKind.payment,
             reason_text=notice,
             evidence=tuple(evidence),
             conflicts=tuple(conflicts),
@@ -365,6 +390,8 @@ def _summarise(
         option_label=first.label,
         reason_text=first.reason_text,
         balance_text=first.balance_text,
+        balance=first.balance,
+        page_kind=PageKind.payment,
         evidence=(*evidence, *first.evidence),
         credit_options=tuple(options),
         conflicts=tuple(conflicts),

@@ -83,14 +83,51 @@
   const tipAttrs = ["data-tooltip", "data-tip", "data-bs-original-title", "data-original-title", "data-bs-title", "data-tooltip-content"];
   const tipOnly = (el) => tipAttrs.some((a) => el.hasAttribute(a)) &&
     /^(learn (why|more)|why\??|more info|details|info|help|\?|i)?$/i.test(norm(el.getAttribute("aria-label") || el.textContent));
-  const choiceEls = controls.filter(([el]) => !tipOnly(el))
-    .map(([el]) => (el.tagName === "OPTION" ? el.closest("select") : el)).filter(Boolean);
+  // A credit's own apply / use / select / redeem button ("Select", "Apply?") belongs to its row: it is the way to try
+  // the credit, not another choice that would end the row.
+  const applyRe = /^\s*(apply|use|select|redeem|choose|add)\b[^.]{0,24}$/i;
+  const wordsOf = (el) => norm(el.getAttribute("aria-label") || el.textContent || (el.tagName === "INPUT" ? el.value : "") || "");
+  const applyLike = controls.filter(([el, k]) => (k === "button" || k === "link") && applyRe.test(wordsOf(el)) &&
+    !isCredit(wordsOf(el)) && !forbidRe.test(wordsOf(el))).map(([el]) => el);
+  // It belongs to the one choice in its own row (the parent of the button holds exactly that choice, and no box to
+  // type a code into); elsewhere it is a choice of its own ("Store credit £30.00 [Use]", a code form's Apply).
+  const applyFor = new Map();
+  {
+    const pre = controls.filter(([el]) => !tipOnly(el)).map(([el]) => el);
+    const preSet = new Set(pre);
+    for (const b of applyLike) {
+      const row = b.parentElement;
+      if (!row || norm(row.textContent).length > 300) continue;
+      if (row.querySelector("input[type=text], input:not([type]), input[type=search], input[type=number]")) continue;
+      const inRow = [...row.querySelectorAll("input, select, button, a[href], [role]")].filter((x) => x !== b && preSet.has(x));
+      if (inRow.length === 1 && !applyLike.includes(inRow[0])) applyFor.set(b, inRow[0]);
+    }
+  }
+  const companion = new Set(applyLike);
+  const choiceEls = [...new Set(controls.filter(([el]) => !tipOnly(el) && !applyFor.has(el))
+    .map(([el]) => (el.tagName === "OPTION" ? el.closest("select") : el)).filter(Boolean))];
+  const applyOf = new Map([...applyFor].map(([b, c]) => [c, b]));
+  // How many choices each element holds (itself included): one walk up from each choice, so "does this box hold
+  // another choice" is a lookup, not a search of the page.
+  const choiceCount = new Map();
+  const choiceSet = new Set(choiceEls);
+  for (const c of choiceEls) for (let x = c; x; x = up(x)) choiceCount.set(x, (choiceCount.get(x) || 0) + 1);
+  const holdsChoice = (el) => choiceCount.has(el);
+  const insideChoice = (el) => { for (let x = up(el); x; x = up(x)) if (choiceSet.has(x)) return true; return false; };
 
+  const labelsFor = new Map();
+  for (const el of all) if (el.tagName === "LABEL" && el.htmlFor) {
+    const list = labelsFor.get(el.htmlFor) || [];
+    list.push(el); labelsFor.set(el.htmlFor, list);
+  }
   const labelsOf = (el) => {
     const out = [];
     const lb = el.getAttribute("aria-labelledby");
     if (lb) for (const id of lb.split(/\s+/)) { const t = byId(el, id); if (t) out.push(t); }
-    if (el.labels) for (const l of el.labels) if (!out.includes(l)) out.push(l);
+    // <label for=ID> from one index of the page's labels (el.labels searches the whole document each time).
+    const labelable = /^(INPUT|BUTTON|SELECT|TEXTAREA|METER|OUTPUT|PROGRESS)$/.test(el.tagName) && el.type !== "hidden";
+    if (labelable && el.id)
+      for (const l of labelsFor.get(el.id) || []) if (!out.includes(l) && rootOf(l) === rootOf(el)) out.push(l);
     const wrap = el.closest("label");
     if (wrap && !out.includes(wrap)) out.push(wrap);
     return out;
@@ -105,28 +142,50 @@
     if (labels.length) return norm(labels.map((l) => textOf(l)).join(" "));
     if (kind === "option") return norm(el.label || el.textContent);
     if (el.tagName !== "INPUT") return norm(el.textContent);
-    return norm(el.value || el.title || "");
+    // A button input shows its value; a radio's or checkbox's value is never shown (it may be a redeem code).
+    if (kind === "button") return norm(el.value || el.title || "");
+    return norm(el.title || "");
   };
   const tileOf = (el, labels) => {
     const own = [el, ...labels];
     let tile = null;
+    const mine = choiceCount.get(el) || 0;
     for (let a = up(el), depth = 0; a && a !== document.body && a !== document.documentElement && depth < 6; a = up(a), depth++) {
-      if (choiceEls.some((c) => !own.includes(c) && c !== el && !contains(el, c) && contains(a, c))) break;
+      if ((choiceCount.get(a) || 0) > mine) break;
       if (norm(a.textContent).length > 400) break;
       tile = a;
     }
     return tile;
   };
+  // What hides an element from above, remembered per element so that each ancestor is looked at once per scan.
+  const hiddenMemo = new Map();
+  const hiddenAbove = (el) => {
+    const chain = [];
+    let a = el, known = null;
+    for (; a; a = up(a)) {
+      if (hiddenMemo.has(a)) { known = hiddenMemo.get(a); break; }
+      chain.push(a);
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const x = chain[i];
+      const none = !!x.tagName && getComputedStyle(x).display === "none";
+      const own = {
+        template: x.tagName === "TEMPLATE",
+        attr: none && x.hasAttribute && x.hasAttribute("hidden") ? x : null,
+        none: none ? x : null,
+      };
+      // The nearest cause wins, as a walk up from the element would find it.
+      known = known ? { template: own.template || known.template, attr: own.attr || known.attr, none: own.none || known.none } : own;
+      hiddenMemo.set(x, known);
+    }
+    return known || { template: false, attr: null, none: null };
+  };
   const visibleWhy = (el) => {
     if (!el.isConnected) return "removed from the page";
-    for (let a = el; a; a = up(a)) {
-      if (a.tagName === "TEMPLATE") return "inside a <template>";
-      if (a.hasAttribute && a.hasAttribute("hidden") && getComputedStyle(a).display === "none")
-        return `hidden attribute on ${desc(a)}`;
-    }
-    for (let a = el; a; a = up(a)) {
-      if (getComputedStyle(a).display === "none") return `display:none on ${desc(a)}`;
-    }
+    const h = hiddenAbove(el);
+    if (h.template) return "inside a <template>";
+    if (h.attr) return `hidden attribute on ${desc(h.attr)}`;
+    if (h.none) return `display:none on ${desc(h.none)}`;
     const cs = getComputedStyle(el);
     if (cs.visibility === "hidden" || cs.visibility === "collapse") return "visibility:hidden";
     if (cs.contentVisibility === "hidden" || !el.checkVisibility({ visibilityProperty: true })) return "not rendered";
@@ -179,21 +238,31 @@
     return x1 === Infinity ? null : [x1, y1, x2 - x1, y2 - y1];
   };
 
+  // Values of the inputs behind credit options that read like codes: masked wherever report text could show them.
+  const secretRe = /^(?=(?:.*\d){2})(?=.*[A-Za-z]).{6,}$|^[\d -]{8,}$|@/;
+  const secrets = new Set();
+  const noteSecrets = (el) => {
+    const v = el.tagName === "INPUT" && !/^(submit|button|reset)$/i.test(el.type) ? norm(el.value) : "";
+    if (v && v.length <= 200 && secretRe.test(v)) secrets.add(v);
+  };
   const items = [];
   const elements = [];
   const decoys = [];
   for (const [el, kind] of controls) {
+    if (applyFor.has(el)) continue;
     const labels = labelsOf(el);
     let name = nameOf(el, kind, labels);
     const select = kind === "option" ? el.closest("select") : null;
     const anchor = select || el;
     const tile = tileOf(anchor, labels);
     const tileText = tile ? textOf(tile) : "";
+    noteSecrets(el);
     let matchedBy = "name";
     if (!isCredit(name)) {
       const generic = name.length < 30 && !/\b(card|paypal|cash on|bank|invoice|klarna|apple|google|visa|mastercard|amex|sepa)\b/i.test(name);
       // An <option> speaks for itself: its list's other options are not its words.
-      if (generic && tileText.length < 250 && isCredit(tileText) && kind !== "link" && kind !== "option") matchedBy = "tile";
+      const tileKind = kind !== "option" && (kind !== "link" || companion.has(el));
+      if (generic && tileText.length < 250 && isCredit(tileText) && tileKind) matchedBy = "tile";
       else continue;
     }
     // A control with no words of its own (an empty <label for>, an icon radio) takes the tile's credit line as its name.
@@ -201,6 +270,15 @@
       const lines = (tile.innerText || tile.textContent || "").split("\n").map(norm).filter(Boolean);
       name = lines.find((l) => isCredit(l) && l.length <= 80) || lines[0] || "";
     }
+    // A bare "Use" / "Select" / "Apply?" is named by its row, as the shopper reads it: "Store credit £30.00 [Use]".
+    if (matchedBy === "tile" && companion.has(el) && tile) {
+      const lines = (tile.innerText || tile.textContent || "").split("\n").map(norm).filter(Boolean);
+      const line = lines.find((l) => isCredit(l) && l.length <= 120);
+      const own = wordsOf(el);
+      if (line) name = norm(line.endsWith(own) ? line.slice(0, line.length - own.length) : line) || line;
+    }
+    // The credit's own apply / use / select button beside it, pressed to hear the store's answer.
+    const applyEl = applyOf.has(el) && visibleWhy(applyOf.get(el)) === null ? applyOf.get(el) : null;
     const hay = matchedBy === "tile" ? tileText : name;
     if (isDecoy(name) || (matchedBy === "tile" && isDecoy(tileText))) {
       decoys.push(`${kind} "${name.slice(0, 60)}"`);
@@ -248,7 +326,7 @@
     }
     const after = [];
     for (let s = (tile || visual).nextElementSibling, n = 0; s && n < 2; s = s.nextElementSibling, n++) {
-      if (choiceEls.some((c) => contains(s, c))) break;
+      if (holdsChoice(s)) break;
       const t = textOf(s);
       if (t && t.length < 220 && visibleWhy(s) === null) after.push(t);
     }
@@ -266,7 +344,7 @@
     const vcs = getComputedStyle(visual);
     const ccs = getComputedStyle(el);
     const boxEls = tile ? [tile] : [visual, ...visibleLabels, ...(hidden ? [] : [el])];
-    elements.push([el, select || (hidden ? visual : el), select, tile || visual]);
+    elements.push([el, select || (hidden ? visual : el), select, tile || visual, applyEl]);
     items.push({
       index: items.length,
       kind,
@@ -295,13 +373,16 @@
       helpers: helpers.concat(after).slice(0, 6),
       balance: moneyIn(name) || moneyIn(tileText) || moneyIn(described) || moneyIn(after.join(" ")),
       submit_like: submitLike,
+      apply: applyEl ? wordsOf(applyEl).slice(0, 60) : null,
+      apply_submits: !!applyEl && ((applyEl.tagName === "BUTTON" && (applyEl.getAttribute("type") || "submit").toLowerCase() === "submit" && !!(applyEl.form || applyEl.closest("form"))) || (applyEl.tagName === "INPUT" && applyEl.type === "submit")),
       safe_link: kind !== "link" || safeLink,
       box: rectOf(boxEls),
     });
   }
 
   // One option per choice: drop a control nested inside another credit control (a hidden input in an ARIA tile).
-  const keep = elements.map(([el], i) => !elements.some(([other], j) => j !== i && other !== el && contains(other, el)));
+  const itemEls = new Set(elements.map(([el]) => el));
+  const keep = elements.map(([el]) => { for (let x = up(el); x; x = up(x)) if (itemEls.has(x)) return false; return true; });
   const keptItems = items.filter((_, i) => keep[i]).map((it, i) => ({ ...it, index: i }));
   const keptEls = elements.filter((_, i) => keep[i]);
   items.length = 0; items.push(...keptItems);
@@ -320,12 +401,20 @@
                  box: rectOf([m && row ? row : el]), remover: words });
   }
   const leafTexts = [];
+  const LEAF_RAW_MAX = 2000;
+  // Every credit pattern holds one of these words; a text without any of them names no credit.
+  const creditWord = /credit|balance|cash|funds|wallet|points|reward|loyalty|guthaben|avoir|cr[\u00e9e]dit|payment/i;
   for (const el of all) {
     if (/^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT|OPTION|SELECT)$/.test(el.tagName)) continue;
+    // Cheap first: a box whose raw text is long is no leaf, and only texts of credit or of missing payment methods
+    // are kept (innerText lays the page out; textContent only reads it).
+    const raw = el.textContent || "";
+    if (raw.length > LEAF_RAW_MAX || !(creditWord.test(raw) || isCredit(raw) || noMethodsRe.test(norm(raw)))) continue;
+    if (holdsChoice(el) || insideChoice(el)) continue;
     const t = textOf(el);
     if (!t || t.length > 160) continue;
     if (el.children.length && [...el.children].some((c) => textOf(c) === t)) continue;
-    if (choiceEls.some((c) => contains(c, el) || contains(el, c))) continue;
+    if (holdsChoice(el) || insideChoice(el)) continue;
     if (visibleWhy(el) !== null) continue;
     leafTexts.push([el, t]);
   }
@@ -344,8 +433,15 @@
     else kind = "mention";
     kinded.push({ el, kind, text: t, balance: m ? norm(m[2]) : null });
   }
+  // A text that holds another text of its kind gives way to it: mark each text's ancestors once.
+  const holdsKind = new Map();
+  for (const k of kinded) for (let x = up(k.el); x; x = up(x)) {
+    const kinds = holdsKind.get(x) || new Set();
+    if (kinds.has(k.kind)) break;
+    kinds.add(k.kind); holdsKind.set(x, kinds);
+  }
   for (const k of kinded) {
-    if (kinded.some((o) => o !== k && o.kind === k.kind && contains(k.el, o.el))) continue;
+    if ((holdsKind.get(k.el) || new Set()).has(k.kind)) continue;
     texts.push({ kind: k.kind, text: k.text, balance: k.balance, box: k.kind === "applied" ? rectOf([k.el]) : null });
   }
   const codeBoxes = all.filter((el) => el.tagName === "INPUT" && /^(text|search|)$/.test(el.type || "") && visibleWhy(el) === null)
@@ -359,6 +455,7 @@
       texts: texts.slice(0, 20),
       decoys: decoys.slice(0, 10),
       code_boxes: codeBoxes.slice(0, 5),
+      secrets: [...secrets].slice(0, 200),
       title,
       heading: h1 ? textOf(h1).slice(0, 120) : "",
       url: location.href,

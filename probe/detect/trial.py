@@ -9,6 +9,7 @@ from typing import Any
 from playwright.async_api import Dialog, ElementHandle, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
+from probe.detect.apply import may_press, undo, undo_candidates, wait_for_answer
 from probe.detect.settle import settle
 from probe.detect.vocabulary import MONEY, REASON_WORDS
 from probe.models import Evidence, OptionState
@@ -176,10 +177,19 @@ async def run_trial(
     target: ElementHandle,
     select: ElementHandle | None,
     credit: list[str],
+    *,
+    apply: bool = True,
 ) -> TrialResult:
-    """Click the option (never a submit or order button) and read what the page did."""
+    """Click the option (never a submit or order button) and read what the page did.
+
+    Without `apply`, a button or link (an apply press) is left alone: only selections are tried.
+    """
     result = TrialResult()
     why = skip_reason(item)
+    if not why and not apply and item["kind"] not in SELECTING_KINDS:
+        why = "pressing apply controls is off (--no-apply)"
+    if not why and not may_press(item["name"]):
+        why = "the guard refuses to press it"
     if why:
         result.evidence.append(Evidence(signal="trial_selection", value=f"not tried: {why}", weight=0))
         return result
@@ -212,6 +222,8 @@ async def run_trial(
             pass
 
     before = set(await _lines(frame))
+    url_before = page.url
+    shown_before = await undo_candidates(frame) if item["kind"] not in SELECTING_KINDS else None
     previous = await _previous(control, item)
     page.on("dialog", on_dialog)
     try:
@@ -231,6 +243,10 @@ async def run_trial(
     finally:
         page.remove_listener("dialog", on_dialog)
     new = [line for line in await _lines(frame) if line not in before]
+    if not new and not dialogs and item["kind"] not in SELECTING_KINDS:
+        # A button that asks the server answers late: wait for the store's message or new totals.
+        notes, late = await wait_for_answer(frame, before)
+        new = [*notes, *late]
     refusal = next((m for m in dialogs), None) or next((n for n in new if _REASON.search(n)), None)
     if selected and not item["balance"]:
         result.balance = _revealed_balance(new)
@@ -270,6 +286,9 @@ async def run_trial(
         result.message = refusal
     elif new or selected:
         shown = f": {new[0]!r} appeared" if new else ""
+        if item["kind"] not in SELECTING_KINDS:
+            undone = await undo(page, frame, shown_before, url_before)
+            result.restored = Evidence(signal="trial_restored", value=undone, weight=0)
         result.evidence.append(
             Evidence(
                 signal="trial_selection",

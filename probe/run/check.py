@@ -155,7 +155,12 @@ async def check_in_browser(
                 await walker.run_step(step)
         progress("observing the payment selection")
         observation = await asyncio.wait_for(
-            observe(page, option_label=prepared.option_label, timeout_s=max(deadline.remaining_ms() / 1000, 1)),
+            observe(
+                page,
+                option_label=prepared.option_label,
+                timeout_s=max(deadline.remaining_ms() / 1000, 1),
+                apply=request.apply,
+            ),
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
         if request.payment_page:

@@ -25,6 +25,7 @@ class Target(Frozen):
     payment_page: bool = False
     option_label: str | None = None
     credit_expires: dt.date | None = None
+    apply: bool = True  # press the credit's own apply / use / select control to hear the store's answer
 
     @model_validator(mode="after")
     def _one_of(self) -> Target:
@@ -136,7 +137,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40] or "check"
 
 
-def expand(spec: MatrixSpec, out: Path, **request_options: Any) -> list[Cell]:
+def expand(spec: MatrixSpec, out: Path, *, no_apply: bool = False, **request_options: Any) -> list[Cell]:
     """Every cell of the matrix in order, each with its request; InputError for expectations that match nothing."""
     cells: list[Cell] = []
     used: set[str] = set()
@@ -153,6 +154,7 @@ def expand(spec: MatrixSpec, out: Path, **request_options: Any) -> list[Cell]:
                     used.add(unique)
                     expected = _expected(spec, target, source, kind, intent, hits)
                     options = cell_options(spec, target, source, kind, intent, out / unique, **request_options)
+                    options["apply"] = target.apply and not no_apply
                     cells.append(Cell(unique, target, source, kind, intent, expected, options))
     unused = [f"  expect.{i}: matches no check of the matrix" for i, n in enumerate(hits) if n == 0]
     if unused:

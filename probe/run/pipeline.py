@@ -17,6 +17,7 @@ from probe.models import (
     Observation,
     OptionState,
     Outcome,
+    PageKind,
     Report,
     RunInfo,
     Safety,
@@ -79,8 +80,9 @@ def prepare(request: CheckRequest) -> Prepared:
 
 
 def inconclusive(error: str, page_url: str | None = None) -> Observation:
-    """The observation of a probe that could not observe."""
-    return Observation(option_state=OptionState.unknown, error=error, page_url=page_url)
+    """The observation of a probe that could not observe (an HTTP error answer makes the page an error page)."""
+    kind = PageKind.error if error.startswith("HTTP ") else None
+    return Observation(option_state=OptionState.unknown, error=error, page_url=page_url, page_kind=kind)
 
 
 def build_report(

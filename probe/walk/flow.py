@@ -23,6 +23,8 @@ MASK_TEXT = (
     r"\d[\d,.]*\s?(USD|EUR|GBP|€)",
     r"(ending|ends)\s+(in\s+)?\d{4}|[*•xX]{2,}\s?\d{4}|\b\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{4}\b",
     r"[\w.+-]+@[\w-]+\.[\w.-]+",
+    # Codes printed on the page (gift-card, account or redeem codes: "GC-7QX2-99KD-4417").
+    r"\b(?=[A-Z0-9-]*\d[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{2,}(?:-[A-Z0-9]{2,}){2,}\b",
     # Names: greetings, delivery and sign-in lines, and card lines that carry the holder's name.
     r"\b(?:Hello|Hi|Hey|Welcome back|Welcome),?\s+[A-Z][\w'-]+",
     r"\b(?:Deliver(?:ing)? to|Ship(?:ping)? to|Signed in as|Logged in as|Name on card|Card ?holder)[:\s]+[A-Z][\w'-]+",

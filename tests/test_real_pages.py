@@ -1,0 +1,71 @@
+"""Saved checkout pages of real shops (../shared/real-pages) through `probe check URL --payment-page`, in-process."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from in_process import InProcessChecks
+
+from mock_store.server import serve_app_in_thread, static_app
+from probe.request import CheckRequest, option_names
+
+pytestmark = pytest.mark.browser
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REAL = SHARED / "real-pages"
+LABELS: dict[str, dict[str, Any]] = (
+    json.loads((REAL / "labels.json").read_text(encoding="utf-8")) if (REAL / "labels.json").is_file() else {}
+)
+SKIP_WHY = f"{REAL} is absent: the real-pages set lives beside the repository in ../shared/real-pages"
+
+
+def check_options(args: str) -> dict[str, Any]:
+    """probe.check() options from a label's CLI arguments ("--option-label 'Looply Cash' --timeout 20")."""
+    words = shlex.split(args)
+    names = option_names()
+    options: dict[str, Any] = {}
+    while words:
+        word = words.pop(0)
+        assert word.startswith("--"), f"labels.json args: {word!r} is not an option"
+        name = word[2:].replace("-", "_")
+        assert name in names, f"labels.json args: {word} is no option of probe check"
+        if CheckRequest.model_fields[names[name]].annotation in (bool, "bool"):
+            options[name] = True
+        else:
+            options[name] = words.pop(0)
+    return options
+
+
+@pytest.fixture(scope="module")
+def real_url() -> Iterator[str]:
+    """../shared/real-pages/pages served by a real uvicorn."""
+    if not LABELS:
+        pytest.skip(SKIP_WHY)
+    with serve_app_in_thread(static_app(REAL / "pages"), name="real pages") as url:
+        yield url
+
+
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_real_page(name: str, checks: InProcessChecks, real_url: str, tmp_path: Path) -> None:
+    """What `probe check URL --payment-page ARGS` reports matches the label, within the label's time."""
+    label = LABELS[name]
+    options = check_options(label.get("args") or "")
+    done = checks.check(f"{real_url}/{name}.html", payment_page=True, out=tmp_path / "report", **options)
+    obs, took = done.report.observation, done.seconds
+    allowed = {label["state"], *(label.get("accept") or [])}
+    detail = (
+        f"{name}: {obs.option_state} (label {obs.option_label!r}, reason {obs.reason_text!r}, "
+        f"page_kind {getattr(obs, 'page_kind', None)}, {took:.1f} s)\nerror: {obs.error}\n"
+        f"evidence: {[(e.signal, e.value, e.points_to) for e in obs.evidence]}"
+    )
+    assert obs.option_state in allowed, detail
+    if label.get("reason") is not None:
+        assert obs.reason_text and label["reason"].lower() in obs.reason_text.lower(), detail
+    if label.get("balance") is not None:
+        assert obs.balance_text == label["balance"], detail
+    assert took <= float(label.get("max_s", 15)), f"{name} took {took:.1f} s\n{detail}"
