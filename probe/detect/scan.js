@@ -88,7 +88,7 @@
   const applyRe = /^\s*(apply|use|select|redeem|choose|add)\b[^.]{0,24}$/i;
   const wordsOf = (el) => norm(el.getAttribute("aria-label") || el.textContent || (el.tagName === "INPUT" ? el.value : "") || "");
   const applyLike = controls.filter(([el, k]) => (k === "button" || k === "link") && applyRe.test(wordsOf(el)) &&
-    !isCredit(wordsOf(el)) && !forbidRe.test(wordsOf(el))).map(([el]) => el);
+    !isCredit(wordsOf(el))).map(([el]) => el);
   // It belongs to the one choice in its own row (the parent of the button holds exactly that choice, and no box to
   // type a code into); elsewhere it is a choice of its own ("Store credit £30.00 [Use]", a code form's Apply).
   const applyFor = new Map();
