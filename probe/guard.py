@@ -55,6 +55,10 @@ class OrderGuard:
         """True when a URL looks like an order-placement endpoint."""
         return self._regex.search(url) is not None
 
+    def rule_for(self, url: str) -> str | None:
+        """The order-endpoint pattern a URL matches (for messages saying which rule blocked it), or None."""
+        return next((p for p in self.patterns if re.search(p, url, re.IGNORECASE)), None)
+
     def record(self, kind: str, target: str, reason: str) -> None:
         """Note something the guard stopped (kept for the report)."""
         entry = BlockedRequest.model_validate({"kind": kind, "target": target[:500], "reason": reason})
@@ -74,6 +78,11 @@ class OrderGuard:
         await context.route("**/*", self._route)
         context.on("page", self._on_page)
         page.on("dialog", self._on_dialog)
+
+    async def uninstall(self, context: BrowserContext) -> None:
+        """Detach from a context the probe borrowed (a remote browser's own), leaving it as it was."""
+        await context.unroute("**/*", self._route)
+        context.remove_listener("page", self._on_page)
 
     async def _route(self, route: Route) -> None:
         request = route.request

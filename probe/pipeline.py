@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,8 +35,9 @@ from probe.models import (
     Step,
     Verdict,
 )
-from probe.profile import Profile, load_profile
+from probe.profile import Profile, load_profile, missing_env
 from probe.rules import RuleTable, evaluate, load_table
+from probe.session import load_storage_state
 
 Progress = Callable[[str], None]
 
@@ -66,6 +68,8 @@ class CheckRequest(BaseModel):
     cdp_endpoint: str | None = None
     ws_endpoint: str | None = None
     baseline: Path | None = None
+    storage_state: Path | None = None
+    use_existing_context: bool = False
 
 
 class Prepared(BaseModel):
@@ -86,6 +90,7 @@ class Prepared(BaseModel):
     option_label: str | None
     mask: bool
     baseline: Report | None = None
+    storage_state: dict[str, Any] | None = None
 
 
 def validate_url(url: str) -> str:
@@ -126,8 +131,18 @@ def prepare(request: CheckRequest) -> Prepared:
     elif request.payment_page:
         raise InputError("--payment-page needs a URL: the page that already shows the payment selection")
     validate_endpoints(request.cdp_endpoint, request.ws_endpoint)
+    if request.use_existing_context and request.cdp_endpoint is None:
+        raise InputError("--use-existing-context borrows a remote browser's own context: give --cdp-endpoint too")
+    if request.use_existing_context and request.storage_state is not None:
+        raise InputError("--use-existing-context and --storage-state: the remote context has its own session; give one")
     table = load_table(request.rules)
     profile = load_profile(request.profile)
+    missing = missing_env(profile)
+    if missing:
+        where, name = missing[0]
+        shown = request.profile or "(bundled)"
+        raise InputError(f"profile {shown}: {where} uses ${{env:{name}}}, which is not set; export {name}=… and rerun")
+    storage_state = load_storage_state(request.storage_state) if request.storage_state is not None else None
     baseline = load_baseline(request.baseline) if request.baseline is not None else None
     defaults = scenario_defaults(request.scenario) if request.url is None else {}
 
@@ -158,6 +173,7 @@ def prepare(request: CheckRequest) -> Prepared:
         option_label=request.option_label or profile.detect.option_label,
         mask=request.mask if request.mask is not None else request.url is not None,
         baseline=baseline,
+        storage_state=storage_state,
     )
 
 
