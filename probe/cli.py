@@ -97,6 +97,15 @@ WsOpt = Annotated[
     str | None,
     typer.Option("--ws-endpoint", metavar="URL", help="Use a running Playwright browser server (no launch)."),
 ]
+StorageStateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--storage-state",
+        metavar="FILE",
+        help="Signed-in session (Playwright storage-state JSON, from `probe login URL --save FILE`).",
+        dir_okay=False,
+    ),
+]
 JunitOpt = Annotated[
     Path | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML there.", dir_okay=False)
 ]
@@ -155,6 +164,14 @@ def check(
     cdp_endpoint: CdpOpt = None,
     ws_endpoint: WsOpt = None,
     junit: JunitOpt = None,
+    storage_state: StorageStateOpt = None,
+    use_existing_context: Annotated[
+        bool,
+        typer.Option(
+            "--use-existing-context",
+            help="With --cdp-endpoint: use the remote browser's own context (its cookies) instead of a new one.",
+        ),
+    ] = False,
 ) -> None:
     """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
     from probe.pipeline import CheckRequest, exit_code, run_sync
@@ -184,6 +201,8 @@ def check(
             baseline=baseline,
             cdp_endpoint=cdp_endpoint,
             ws_endpoint=ws_endpoint,
+            storage_state=storage_state,
+            use_existing_context=use_existing_context,
         )
         report, kept = run_sync(request, progress=lambda line: err.print(f"[dim]… {escape(line)}[/dim]"))
     except ProbeError as exc:
@@ -400,6 +419,7 @@ def matrix(
     as_json: JsonOpt = False,
     junit: JunitOpt = None,
     browser_path: Annotated[str | None, typer.Option("--browser-path", help="Chromium binary to use.")] = None,
+    storage_state: StorageStateOpt = None,
 ) -> None:
     """Run many checks at once (targets × credit sources × gift cards × intents), one report each and a matrix page.
 
@@ -428,7 +448,13 @@ def matrix(
         spec = load_matrix(file)
         with bar:
             result = run_matrix_sync(
-                spec, out_dir, workers=workers, browser_path=browser_path, on_start=started, on_done=done
+                spec,
+                out_dir,
+                workers=workers,
+                browser_path=browser_path,
+                storage_state=storage_state,
+                on_start=started,
+                on_done=done,
             )
     except ProbeError as exc:
         raise fail(exc) from None
@@ -447,6 +473,31 @@ def matrix(
         err.print(f"previous matrix kept at {result.kept}", markup=False)
     err.print(f"matrix: {(out_dir / 'matrix.html').resolve().as_uri()}", markup=False)
     raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def login(
+    url: Annotated[str, typer.Argument(help="The store's sign-in page (or any page of it).")],
+    save: Annotated[Path, typer.Option("--save", metavar="FILE", help="Where to save the session (0600).")],
+    browser_path: Annotated[str | None, typer.Option("--browser-path", help="Chromium binary to use.")] = None,
+) -> None:
+    """Open a browser window to sign in to a store; press Enter here to save the session for --storage-state."""
+    import asyncio
+
+    from probe.login import login_session
+
+    async def wait_for_person(_page: object) -> None:
+        err.print("sign in in the browser window, then press Enter here to save the session…", markup=False)
+        await asyncio.to_thread(sys.stdin.readline)
+
+    try:
+        cookies = asyncio.run(
+            login_session(url, save, wait_for_person, browser_path=browser_path, progress=lambda m: err.print(m))
+        )
+    except ProbeError as exc:
+        raise fail(exc) from None
+    err.print(f"saved the session ({cookies} cookies) to {save}; it signs in as you: keep it private", markup=False)
+    err.print(f"use it: probe check {url} --profile PROFILE --storage-state {save}", markup=False)
 
 
 def main() -> None:

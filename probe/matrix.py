@@ -226,6 +226,7 @@ async def run_matrix(
     workers: int | None = None,
     store_url: str | None = None,
     browser_path: str | None = None,
+    storage_state: Path | None = None,
     progress: Progress = lambda _: None,
     on_start: Callable[[list[Cell]], None] = lambda _: None,
     on_done: Callable[[CellResult], None] = lambda _: None,
@@ -234,7 +235,7 @@ async def run_matrix(
     from probe.folder import ReportFolder
     from probe.report import write_matrix
 
-    cells = expand(spec, out, browser_path=browser_path)
+    cells = expand(spec, out, storage_state, browser_path=browser_path)
     prepared = prepare_cells(cells)
     on_start(cells)
     folder = ReportFolder(out)

@@ -27,6 +27,7 @@ class Target(BaseModel):
     payment_page: bool = False
     option_label: str | None = None
     credit_expires: dt.date | None = None
+    storage_state: Path | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> Target:
@@ -124,7 +125,10 @@ def load_matrix(path: Path) -> MatrixSpec:
     return spec.model_copy(
         update={
             "rules": near(spec.rules),
-            "targets": tuple(t.model_copy(update={"profile": near(t.profile)}) for t in spec.targets),
+            "targets": tuple(
+                t.model_copy(update={"profile": near(t.profile), "storage_state": near(t.storage_state)})
+                for t in spec.targets
+            ),
         }
     )
 
@@ -139,7 +143,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40] or "check"
 
 
-def expand(spec: MatrixSpec, out: Path, **request_options: Any) -> list[Cell]:
+def expand(spec: MatrixSpec, out: Path, storage_state: Path | None = None, **request_options: Any) -> list[Cell]:
     """Every cell of the matrix in order, each with its request; InputError for expectations that match nothing."""
     cells: list[Cell] = []
     used: set[str] = set()
@@ -162,6 +166,7 @@ def expand(spec: MatrixSpec, out: Path, **request_options: Any) -> list[Cell]:
                         payment_page=target.payment_page,
                         option_label=target.option_label,
                         credit_expires=target.credit_expires,
+                        storage_state=target.storage_state or storage_state,
                         credit_source=source,
                         gift_card=kind,
                         intent=intent,

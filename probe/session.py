@@ -85,14 +85,19 @@ def report_folder_around(path: Path) -> Path | None:
     return None
 
 
-def save_storage_state(state: dict[str, Any], path: Path) -> None:
-    """Write a storage state readable by its owner alone (0600), replacing the file in one step."""
+def refuse_report_folder(path: Path) -> None:
+    """InputError when a session file would land inside a report folder (reports are shared; sessions never)."""
     folder = report_folder_around(path)
     if folder is not None:
         raise InputError(
             f"--save {path}: that is inside the report folder {folder}, which people share; "
             "save the session elsewhere, e.g. ~/.config/probe/session.json"
         )
+
+
+def save_storage_state(state: dict[str, Any], path: Path) -> None:
+    """Write a storage state readable by its owner alone (0600), replacing the file in one step."""
+    refuse_report_folder(path)
     path = path.expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".storage-state-", dir=path.parent)
