@@ -500,6 +500,95 @@ def login(
     err.print(f"use it: probe check {url} --profile PROFILE --storage-state {save}", markup=False)
 
 
+profile_app = typer.Typer(help="Store profiles: check one, its reference and schema, one from a recording.")
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("schema")
+def profile_schema_command() -> None:
+    """Print the profile's JSON Schema (for editors: `# yaml-language-server: $schema=FILE`)."""
+    from probe.profile_ref import schema_text
+
+    typer.echo(schema_text().rstrip())
+
+
+@profile_app.command("reference")
+def profile_reference_command(
+    write: Annotated[
+        bool, typer.Option("--write", help="Rewrite docs/profile.md and docs/profile.schema.json.")
+    ] = False,
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when the checked-in docs are out of date.")
+    ] = False,
+) -> None:
+    """Print the profile reference (Markdown), generated from the profile's models."""
+    from probe.profile_ref import reference, stale_files, write_reference
+
+    if check_only:
+        stale = stale_files()
+        for path in stale:
+            err.print(f"{path}: out of date; run `probe profile reference --write`", markup=False)
+        raise typer.Exit(1 if stale else 0)
+    if write:
+        for path in write_reference():
+            err.print(f"wrote {path}", markup=False)
+        return
+    typer.echo(reference().rstrip())
+
+
+@profile_app.command("check")
+def profile_check_command(
+    file: Annotated[Path, typer.Argument(help="Profile (YAML).", dir_okay=False)],
+    url: Annotated[
+        str | None, typer.Argument(help="Store URL: walk the steps there (guarded, nothing observed).")
+    ] = None,
+    storage_state: StorageStateOpt = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the steps' screenshots.")] = Path(
+        "probe-profile-check"
+    ),
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds the whole walk may take.")] = 60.0,
+    browser_path: Annotated[str | None, typer.Option("--browser-path", help="Chromium binary to use.")] = None,
+) -> None:
+    """Validate a profile; with a URL, walk it and stop at the first failing step with a screenshot and its cause.
+
+    Exit 0 when valid (and every step worked), 1 when a step failed, 2 for an invalid profile or bad input.
+    """
+    import asyncio
+
+    from probe.profile_check import validate, walk_profile
+
+    try:
+        profile = validate(file)
+        if url is None:
+            out.print(
+                f"{file}: valid profile '{profile.name}' ({len(profile.login)} login steps, "
+                f"{len(profile.steps)} steps)",
+                markup=False,
+            )
+            return
+        result = asyncio.run(
+            walk_profile(
+                profile,
+                url,
+                out=out_dir,
+                storage_state=storage_state,
+                timeout_s=timeout,
+                browser_path=browser_path,
+                progress=lambda line: err.print(f"[dim]… {escape(line)}[/dim]"),
+            )
+        )
+    except ProbeError as exc:
+        raise fail(exc) from None
+    for step in result.steps:
+        mark = "ok  " if step.ok else "FAIL"
+        out.print(f"{mark} {step.name} ({step.duration_s:.1f} s)", markup=False)
+        if step.error:
+            out.print(f"     {step.error}", markup=False)
+            if step.screenshot:
+                out.print(f"     screenshot: {(result.folder / step.screenshot).resolve()}", markup=False)
+    raise typer.Exit(1 if result.failed else 0)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -78,7 +78,7 @@ class Goto(Model):
 
     model_config = _examples({"action": "goto", "url": "/cart"})
 
-    action: Literal["goto"]
+    action: Literal["goto"] = Field(description="which action this is")
     url: str = Field(description="absolute, or relative to the store's URL; ${variables} allowed")
 
 
@@ -92,7 +92,7 @@ class Click(OnElement):
 
     model_config = _examples({"action": "click", "locator": {"role": "link", "name": "Gift Cards"}})
 
-    action: Literal["click"]
+    action: Literal["click"] = Field(description="which action this is")
 
 
 class Fill(OnElement):
@@ -102,19 +102,19 @@ class Fill(OnElement):
         {"action": "fill", "locator": {"label": "Password", "exact": True}, "value": "${env:SHOP_PASSWORD}"}
     )
 
-    action: Literal["fill"]
+    action: Literal["fill"] = Field(description="which action this is")
     value: str = Field(description="the text to type; ${gift_card}, ${intent}, ${credit_source}, ${env:NAME}")
 
 
 class Select(OnElement):
-    """Choose an option of a <select>, by its value or by its visible label."""
+    """Choose an option of a drop-down (a select box), by its value or by its visible label."""
 
     model_config = _examples(
         {"action": "select", "locator": {"label": "Amount"}, "value": "50"},
-        {"action": "select", "locator": {"label": "Amount"}, "option_label": "$50.00"},
+        {"action": "select", "locator": {"label": "Amount"}, "option_label": "$50"},
     )
 
-    action: Literal["select"]
+    action: Literal["select"] = Field(description="which action this is")
     value: str | None = Field(default=None, description="the option's value attribute")
     option_label: str | None = Field(default=None, description="the option's visible text (instead of value)")
 
@@ -130,7 +130,7 @@ class Check(OnElement):
 
     model_config = _examples({"action": "check", "locator": {"role": "radio", "name": "Standard shipping"}})
 
-    action: Literal["check"]
+    action: Literal["check"] = Field(description="which action this is")
 
 
 class WaitFor(Model):
@@ -143,7 +143,7 @@ class WaitFor(Model):
         {"action": "wait_for", "state": "networkidle"},
     )
 
-    action: Literal["wait_for"]
+    action: Literal["wait_for"] = Field(description="which action this is")
     locator: Locator | None = Field(default=None, description="wait until this element is visible")
     url: str | None = Field(default=None, description="a glob (**/cart) or, after `re:`, a regex the URL must reach")
     state: Literal["load", "domcontentloaded", "networkidle"] | None = Field(
@@ -253,6 +253,7 @@ class Profile(Model):
     name: str = Field(description="the store's name, shown in the report")
     description: str = Field(default="", description="free text for people")
     start_url: str = Field(default="/", description="where the steps start, relative to the store's URL")
+    amount: str = Field(default="50", description="the gift card's amount, written in steps as ${amount}")
     login: list[Step] = Field(
         default=[],
         description="steps that sign in before anything else; secrets as ${env:NAME}; no trace, inputs masked",
@@ -301,7 +302,7 @@ def expand(
     environ: Mapping[str, str] | None = None,
     used: dict[str, str] | None = None,
 ) -> str:
-    """Substitute ${name} variables (gift_card, intent, credit_source) and ${env:NAME} secrets in a profile string.
+    """Substitute ${name} variables (gift_card, intent, credit_source, amount) and ${env:NAME} secrets in a string.
 
     `used` collects each secret substituted (value -> `${env:NAME}`), so callers can keep it out of every output.
     """

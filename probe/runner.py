@@ -138,6 +138,7 @@ async def check_in_browser(
             "gift_card": prepared.gift_card.value,
             "intent": prepared.intent.value,
             "credit_source": (prepared.credit_source or "unknown"),
+            "amount": prepared.profile.amount,
         },
         mask_selectors=request.mask_selectors if prepared.mask else None,
         session_file=str(request.storage_state) if request.storage_state else None,
