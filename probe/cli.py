@@ -589,6 +589,30 @@ def profile_check_command(
     raise typer.Exit(1 if result.failed else 0)
 
 
+@profile_app.command("from-codegen")
+def profile_from_codegen(
+    script: Annotated[Path, typer.Argument(help="Script recorded by `playwright codegen --target python`.")],
+    name: Annotated[str | None, typer.Option("--name", help="The profile's name (default: the script's).")] = None,
+    save: Annotated[Path | None, typer.Option("--out", "-o", help="Write the profile there, not to stdout.")] = None,
+) -> None:
+    """Turn a recorded script into a profile (read, never run); order clicks refused, passwords as ${env:…}."""
+    from probe.codegen import convert_file
+
+    try:
+        result = convert_file(script, name)
+    except ProbeError as exc:
+        raise fail(exc) from None
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    if save is None:
+        typer.echo(result.yaml_text, nl=False)
+    else:
+        save.write_text(result.yaml_text, encoding="utf-8")
+        err.print(f"wrote {save}", markup=False)
+    if result.env:
+        err.print(f"before running it: export {'=… '.join(result.env)}=…", markup=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
