@@ -48,6 +48,10 @@ class FlowError(Exception):
     """A step could not be completed; the probe stops and reports inconclusive."""
 
 
+class Ambiguous(FlowError):
+    """A locator matched several elements: the profile must say which."""
+
+
 @dataclass
 class Deadline:
     """The whole probe's time budget."""
@@ -157,7 +161,7 @@ class Walker:
             raise FlowError(await diagnose.not_found(self.page, spec, wait_s)) from None
         count = await target.count()
         if count > 1:
-            raise FlowError(await diagnose.many(target, spec, count))
+            raise Ambiguous(await diagnose.many(target, spec, count))
 
     async def page_loaded(self) -> bool:
         """Whether the page finished loading (document.readyState is complete)."""
@@ -292,6 +296,7 @@ class Walker:
         retries = 0
         error: str | None = None
         blocked_before = len(self.guard.blocked)
+        ambiguous = False
         for action in step.actions:
             while True:
                 try:
@@ -300,7 +305,7 @@ class Walker:
                     self._check_http()
                     break
                 except FlowError as exc:
-                    error = str(exc)
+                    error, ambiguous = str(exc), isinstance(exc, Ambiguous)
                 except Exception as exc:  # noqa: BLE001 - Playwright errors become the step's error
                     if self.may_retry(exc, retries):
                         retries += 1
@@ -309,7 +314,10 @@ class Walker:
                     error = f"{_describe(action)}: {explain(exc, where)}"
                 break
             if error:
-                error = self.blocked_cause(blocked_before) or self.sign_in_cause() or error
+                # Landing on the sign-in page explains a missing element, unless the step went there itself.
+                went = any(isinstance(a, prof.Goto) and looks_like_sign_in(a.url) for a in step.actions)
+                landed = None if ambiguous or went else self.sign_in_cause()
+                error = self.blocked_cause(blocked_before) or landed or error
                 break
         return await self.record(step.name, started, error=error, retries=retries)
 
