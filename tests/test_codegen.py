@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from probe.cli import app
 from probe.codegen import convert, convert_file
 from probe.errors import InputError
-from probe.profile import Profile
+from probe.profile import Click, Fill, Profile, Select, WaitFor
 
 runner = CliRunner()
 DATA = Path(__file__).resolve().parent / "data" / "codegen"
@@ -28,7 +28,7 @@ def test_signin_recording_becomes_login_steps_and_steps() -> None:
     assert [s.name for s in profile.login] == ["Sign in"]
     login = profile.login[0].actions
     assert [a.action for a in login] == ["fill", "fill", "click"]  # the focus clicks before typing are gone
-    assert getattr(login[1], "value") == "${env:STORE_PASSWORD}"
+    assert isinstance(login[1], Fill) and login[1].value == "${env:STORE_PASSWORD}"
     assert "STORE_PASSWORD" in env and "STORE_SIGNIN_EMAIL" in env
     assert "mock-store-pass-1" not in text and "shopper@example.com" not in text and "friend@example.com" not in text
     names = [s.name for s in profile.steps]
@@ -37,25 +37,27 @@ def test_signin_recording_becomes_login_steps_and_steps() -> None:
     assert any("refused a click on 'Place your order'" in w for w in warnings)
     assert any("line 15" in w and "inside another" in w for w in warnings)
     select = profile.steps[2].actions[0]
-    assert select.action == "select" and getattr(select, "value") == "50"
+    assert isinstance(select, Select) and select.value == "50"
     waits = [a for s in profile.steps for a in s.actions if a.action == "wait_for"]
-    assert waits and getattr(waits[0], "locator").name == "Select a payment method"
+    assert isinstance(waits[0], WaitFor) and waits[0].locator and waits[0].locator.name == "Select a payment method"
 
 
 def test_guest_recording_keeps_nth_first_exact_and_option_labels() -> None:
     profile, env, warnings, _ = profile_of("shop_guest.py")
     first = profile.steps[0].actions[0]
-    assert getattr(first, "locator").model_dump(exclude_defaults=True) == {
+    assert isinstance(first, Click)
+    assert first.locator.model_dump(exclude_defaults=True) == {
         "role": "link",
         "name": "Gift cards",
         "exact": True,
         "nth": 0,
     }
-    assert getattr(profile.steps[1].actions[0], "locator").nth == 1
+    second = profile.steps[1].actions[0]
+    assert isinstance(second, Click) and second.locator.nth == 1
     actions = profile.steps[2].actions
     assert [a.action for a in actions] == ["fill", "select", "check", "click"]
-    assert getattr(actions[1], "option_label") == "$25"
-    assert getattr(actions[1], "locator").css == 'select[name="denomination"]'
+    assert isinstance(actions[1], Select) and actions[1].option_label == "$25"
+    assert actions[1].locator.css == 'select[name="denomination"]'
     assert [s.name for s in profile.steps][3] == "open /checkout"
     assert env == ["STORE_EMAIL"] and not profile.login  # an e-mail alone is not a sign-in
     assert any("pressing Enter" in w for w in warnings)

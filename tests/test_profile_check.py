@@ -90,7 +90,9 @@ def test_a_missing_element_names_the_closest_candidates(tmp_path: Path, store_ur
 
 
 def test_an_order_endpoint_names_the_guard_rule(tmp_path: Path, store_url: str) -> None:
-    profile = write_profile(tmp_path, "  - name: finish\n    actions:\n      - {action: goto, url: /checkout/place-order}\n")
+    profile = write_profile(
+        tmp_path, "  - name: finish\n    actions:\n      - {action: goto, url: /checkout/place-order}\n"
+    )
     code, stdout, _ = run_check(tmp_path, profile, store_url)
     assert code == 1
     line = failed_line(stdout)

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, async_playwright
+from test_remote import cdp_endpoint  # noqa: F401 - the remote Chromium fixture
 from typer.testing import CliRunner
 
 from mock_store.scenarios import load_scenario
 from mock_store.signin import SECONDS_PER_DAY, SESSION_COOKIE, session_token
 from probe.cli import app
 from probe.login import login_session
-from test_remote import cdp_endpoint  # noqa: F401 - the remote Chromium fixture
 
 pytestmark = pytest.mark.browser
 runner = CliRunner()
@@ -66,7 +66,9 @@ def test_login_saves_a_private_session_that_a_check_uses(session_file: Path, sto
     state = json.loads(session_file.read_text())
     assert SESSION_COOKIE in {c["name"] for c in state["cookies"]}
     out = tmp_path / "report"
-    result = runner.invoke(app, check_args(store_url, out, "--profile", str(PROFILE), "--storage-state", str(session_file)))
+    result = runner.invoke(
+        app, check_args(store_url, out, "--profile", str(PROFILE), "--storage-state", str(session_file))
+    )
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["verdict"]["outcome"] == "can_use"
