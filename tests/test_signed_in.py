@@ -8,6 +8,7 @@ import stat
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Page, async_playwright
@@ -206,3 +207,32 @@ def test_the_remote_browsers_own_signed_in_context(
 def test_use_existing_context_needs_a_cdp_endpoint() -> None:
     result = runner.invoke(app, ["check", "--use-existing-context"])
     assert result.exit_code == 2 and "--cdp-endpoint" in result.stderr
+
+
+def test_the_probe_check_fixture_takes_a_storage_state(probe_check: Any, session_file: Path, store_url: str) -> None:
+    report = probe_check(f"{store_url}/", profile=str(PROFILE), storage_state=str(session_file), today="2026-11-25")
+    assert report.verdict.outcome == "can_use"
+
+
+def test_matrix_targets_take_a_storage_state(session_file: Path, store_url: str, tmp_path: Path) -> None:
+    matrix = tmp_path / "matrix.yaml"
+    matrix.write_text(
+        json.dumps(
+            {
+                "targets": [
+                    {"url": f"{store_url}/", "profile": str(PROFILE), "storage_state": str(session_file)},
+                    {"url": f"{store_url}/scenario/signed-in", "profile": str(PROFILE)},
+                ],
+                "today": "2026-11-25",
+                "timeout": 40,
+            }
+        )
+    )
+    result = runner.invoke(app, ["matrix", str(matrix), "--out", str(tmp_path / "m"), "--workers", "2", "--json"])
+    rows = json.loads(result.stdout)["rows"]
+    assert [r["outcome"] for r in rows] == ["can_use", "inconclusive"], rows
+    given = runner.invoke(
+        app, ["matrix", str(matrix), "--out", str(tmp_path / "m2"), "--storage-state", str(session_file), "--json"]
+    )
+    assert given.exit_code == 0, given.stderr
+    assert [r["outcome"] for r in json.loads(given.stdout)["rows"]] == ["can_use", "can_use"]
