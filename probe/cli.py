@@ -492,7 +492,9 @@ def login(
 
     try:
         cookies = asyncio.run(
-            login_session(url, save, wait_for_person, browser_path=browser_path, progress=lambda m: err.print(m))
+            login_session(
+                url, save, wait_for_person, browser_path=browser_path, progress=lambda m: err.print(m, markup=False)
+            )
         )
     except ProbeError as exc:
         raise fail(exc) from None

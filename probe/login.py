@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from probe.errors import ProbeError
 from probe.pipeline import validate_url
 from probe.session import refuse_report_folder, save_storage_state
 
@@ -31,9 +32,11 @@ async def login_session(
 
     Returns how many cookies the session holds. The file is refused inside a report folder before anything opens.
     """
+    from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
     from probe.browser import find_browser, launch
+    from probe.flow import explain
     from probe.guard import OrderGuard
     from probe.runner import new_context
 
@@ -42,13 +45,23 @@ async def login_session(
     choice = find_browser(browser_path)
     async with async_playwright() as pw:
         progress(f"launching {choice.path}")
-        browser = await launch(pw, choice, headed=headed)
+        try:
+            browser = await launch(pw, choice, headed=headed)
+        except PlaywrightError as exc:
+            raise ProbeError(
+                f"cannot open a browser window ({_first_line(exc)}); run it where a display is "
+                "available, or sign in in a browser started with --remote-debugging-port and use "
+                "`probe check --cdp-endpoint URL --use-existing-context`"
+            ) from None
         try:
             context = await new_context(browser)
             page = await context.new_page()
             guard = OrderGuard()
             await guard.install(context, page)
-            await page.goto(url, timeout=OPEN_TIMEOUT_S * 1000, wait_until="load")
+            try:
+                await page.goto(url, timeout=OPEN_TIMEOUT_S * 1000, wait_until="load")
+            except PlaywrightError as exc:
+                raise ProbeError(f"{explain(exc, url)}; check the address") from None
             await wait_for_person(page)
             state = await context.storage_state()
         finally:
@@ -56,3 +69,8 @@ async def login_session(
                 await browser.close()
     save_storage_state(dict(state), save)
     return len(state.get("cookies", []))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
