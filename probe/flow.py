@@ -358,7 +358,7 @@ class Walker:
         error = self.redact(error) if error is not None else None
         entry = Step(
             name=name,
-            url=self.page.url,
+            url=self.redact(self.page.url),
             screenshot=shot,
             duration_s=round(time.monotonic() - started, 3),
             ok=error is None,
