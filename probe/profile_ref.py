@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from probe import profile as prof
+from probe.flow import ELEMENT_WAIT_S
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "docs" / "profile.md"
@@ -48,7 +49,7 @@ Any string in a step may use:
 
 A locator that matches several elements is an error that lists them, not a silent pick of the first: add
 `exact: true`, use a role with its name, or `nth: N` (0 = the first). A locator that matches nothing fails after
-15 s with the page's closest candidates by role and name.
+{WAIT} with the page's closest candidates by role and name.
 
 ## Signing in
 
@@ -62,7 +63,7 @@ SECRETS = (
     "(one that is not set is an error, exit 2, naming it); its value never appears in a report, a screenshot, "
     "a trace or the terminal: messages show `${env:NAME}`"
 )
-INTRO = INTRO.replace("{SECRETS}", SECRETS)
+INTRO = INTRO.replace("{SECRETS}", SECRETS).replace("{WAIT}", f"{ELEMENT_WAIT_S:g} s")
 
 
 def _tag(model: type[BaseModel]) -> str:
