@@ -70,7 +70,10 @@ els => els.map(el => {
   const label = el.getAttribute('aria-label') || (el.labels && el.labels.length ? el.labels[0].innerText : '');
   const text = ['input', 'select', 'textarea'].includes(tag) ? '' : (el.innerText || '').trim();
   const form = el.closest('form');
-  const where = form ? (form.getAttribute('aria-label') || form.getAttribute('action') || form.id || '') : '';
+  const landmark = el.closest('nav,header,footer,aside,[role=navigation],[role=dialog]');
+  const named = node => node.getAttribute('aria-label') || node.id || '';
+  const where = form ? 'form ' + (named(form) || form.getAttribute('action') || '')
+    : landmark ? (landmark.getAttribute('role') || landmark.tagName.toLowerCase()) + ' ' + named(landmark) : '';
   const name = (label || text).replace(/\\s+/g, ' ').slice(0, 60);
   return {tag, id: el.id || '', type: el.getAttribute('type') || '', name, where};
 })
@@ -154,8 +157,8 @@ async def many(locator: Locator, spec: prof.Locator, count: int) -> str:
             bits.append(f"type={item['type']}")
         if item["name"]:
             bits.append(repr(private(item["name"])))
-        if item["where"]:
-            bits.append(f"in form {private(item['where'])!r}")
+        if item["where"].strip():
+            bits.append(f"in {private(item['where'].strip())}")
         listed.append(f"{i}) {' '.join(bits)}")
     more = f" and {count - LISTED} more" if count > LISTED else ""
     exact = "" if spec.exact or spec.css is not None or spec.test_id is not None else "`exact: true`, "
