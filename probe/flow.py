@@ -314,9 +314,9 @@ class Walker:
                     error = f"{_describe(action)}: {explain(exc, where)}"
                 break
             if error:
-                # Landing on the sign-in page explains a missing element, unless the step went there itself.
+                # Landing on the sign-in page explains a missing element, unless a profile step went there itself.
                 went = any(isinstance(a, prof.Goto) and looks_like_sign_in(a.url) for a in step.actions)
-                landed = None if ambiguous or went else self.sign_in_cause()
+                landed = None if ambiguous or (went and not self.signing_in) else self.sign_in_cause()
                 error = self.blocked_cause(blocked_before) or landed or error
                 break
         return await self.record(step.name, started, error=error, retries=retries)

@@ -131,7 +131,8 @@ def test_a_failing_login_step_names_the_placeholder_not_the_secret(
     monkeypatch.setenv("STORE_EMAIL", ACCOUNT.email)
     monkeypatch.setenv("STORE_PASSWORD", "wrong-password-41")
     out = tmp_path / "report"
-    result = runner.invoke(app, check_args(f"{store_url}/scenario/signed-in", out, "--profile", str(LOGIN_PROFILE)))
+    args = check_args(f"{store_url}/scenario/signed-in", out, "--profile", str(LOGIN_PROFILE), "--timeout", "25")
+    result = runner.invoke(app, args)
     assert result.exit_code == 3
     report = json.loads(result.stdout)
     assert "sign-in page" in report["observation"]["error"] and "login steps" in report["observation"]["error"]
