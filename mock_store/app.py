@@ -18,6 +18,8 @@ from mock_store.catalogue import STORE_NAME
 from mock_store.pages import SCENARIO_COOKIE
 from mock_store.pages import router as pages_router
 from mock_store.scenarios import NAME_PATTERN, Scenario, ScenarioError, UnknownScenario, load_scenario
+from mock_store.signin import router as signin_router
+from mock_store.signin import sign_in_redirect
 
 HERE = Path(__file__).resolve().parent
 
@@ -102,7 +104,8 @@ def create_app(default_scenario: str = "default", scenarios_dir: Path | None = N
         cookie = request.cookies.get(SCENARIO_COOKIE)
         chosen = asked or (cookie if cookie and NAME_PATTERN.match(cookie) and cookie in source.names() else None)
         request.state.scenario = chosen or source.default
-        response = await call_next(request)
+        gate = sign_in_redirect(request, source.load(request.state.scenario))
+        response = gate if gate is not None else await call_next(request)
         if asked is not None:
             response.set_cookie(SCENARIO_COOKIE, asked, httponly=True, samesite="lax")
         return response
@@ -143,6 +146,7 @@ def create_app(default_scenario: str = "default", scenarios_dir: Path | None = N
         return Response(status_code=204)
 
     app.include_router(pages_router)
+    app.include_router(signin_router)
 
     @app.exception_handler(404)
     async def not_found(request: Request, exc: Exception) -> Response:

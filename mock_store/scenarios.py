@@ -125,10 +125,19 @@ class Expect(Strict):
     options: list[ExpectedOption] = Field(default_factory=list)
 
 
+class SignIn(Strict):
+    """The account a shopper signs in with; with it, the account pages and checkout need a session."""
+
+    email: str = Field(min_length=3)
+    password: str = Field(min_length=1)
+    session_days: int = Field(default=30, ge=1, description="how long a session cookie stays valid")
+
+
 class Scenario(Strict):
     """One store set-up, as in fixtures/scenarios/NAME.yaml."""
 
     description: str = Field(min_length=1)
+    sign_in: SignIn | None = None
     credit_lines: list[CreditLine] = Field(default_factory=list)
     policy: Policy = Field(default_factory=Policy)
     ui: UI = Field(default_factory=UI)

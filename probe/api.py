@@ -58,6 +58,8 @@ def check(
     ws_endpoint: str | None = None,
     baseline: str | Path | None = None,
     apply: bool = True,
+    storage_state: str | Path | None = None,
+    use_existing_context: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Run one check (options as `probe check`'s, in snake_case) and return its report; it is also written to `out`.

@@ -95,16 +95,58 @@ def _literal_values(model: type[BaseModel]) -> set[Any]:
 
 
 def validation_lines(error: ValidationError, model: type[BaseModel]) -> list[str]:
-    """`path.to.field: message` lines for every problem pydantic found."""
+    """`path.to.field: message` lines for every problem pydantic found, each saying what to write instead."""
     lines = []
     for item in error.errors():
         loc = tuple(item["loc"])
         path = ".".join(str(p) for p in loc) or "(top level)"
-        message = item["msg"]
-        if item["type"] == "extra_forbidden" and loc:
-            message = "unknown key" + suggest(str(loc[-1]), _allowed_keys(model, loc))
-        lines.append(f"{path}: {message}")
+        lines.append(f"{path}: {plain_message(item, model, loc)}")
     return lines
+
+
+def plain_message(item: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """One pydantic error as a plain sentence: what is wrong and what to write."""
+    kind, ctx = item["type"], item.get("ctx") or {}
+    message = str(item["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden" and loc:
+        allowed = _allowed_keys(model, loc)
+        here = f"; keys here: {', '.join(allowed)}" if allowed else ""
+        return f"unknown key{suggest(str(loc[-1]), allowed)}{here}"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        field = str(ctx.get("discriminator", "'action'")).strip("'")
+        tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+        tags = tags or _tags_at(model, loc)
+        if kind == "union_tag_not_found":
+            return f"missing `{field}:`; write one of {', '.join(tags)}"
+        tag = str(ctx.get("tag", ""))
+        return f"`{field}: {tag}` does not exist; write one of {', '.join(tags)}{suggest(tag, tags)}"
+    if kind == "missing" and loc:
+        return f"required: add `{loc[-1]}: …`"
+    return message
+
+
+def _tags_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """The tags a discriminated union accepts at `loc` (best effort): its members' Literal values."""
+    names = [p for p in loc if isinstance(p, str)]
+    if not names:
+        return []
+    owners = [c for c in _models_along(model, tuple(names[:-1])) if names[-1] in c.model_fields]
+    if not owners:
+        return []
+    members = _models_in(owners[0].model_fields[names[-1]].annotation)
+    return [str(v) for m in members for v in sorted(_literal_values(m), key=str)]
+
+
+def _models_along(model: type[BaseModel], names: tuple[str, ...]) -> list[type[BaseModel]]:
+    """The models reached by following field names (and union tags) from `model`."""
+    candidates: list[type[BaseModel]] = [model]
+    for part in names:
+        with_field = [c for c in candidates if part in c.model_fields]
+        if with_field:
+            candidates = _models_in(with_field[0].model_fields[part].annotation)
+            continue
+        candidates = [c for c in candidates if part in _literal_values(c)][:1]
+    return candidates
 
 
 def load_yaml_model(path: Path, model: type[M], *, what: str) -> M:

@@ -41,6 +41,8 @@ class CheckRequest(Frozen):
     cdp_endpoint: str | None = None
     ws_endpoint: str | None = None
     baseline: Path | None = None
+    storage_state: Path | None = None
+    use_existing_context: bool = False
     apply: bool = Field(default=True, description="press a credit's own apply / use / select control (--no-apply)")
 
     @model_validator(mode="after")
@@ -53,6 +55,12 @@ class CheckRequest(Frozen):
         elif self.payment_page:
             raise InputError("--payment-page needs a URL: the page that already shows the payment selection")
         validate_endpoints(self.cdp_endpoint, self.ws_endpoint)
+        if self.use_existing_context and self.cdp_endpoint is None:
+            raise InputError("--use-existing-context borrows a remote browser's own context: give --cdp-endpoint too")
+        if self.use_existing_context and self.storage_state is not None:
+            raise InputError(
+                "--use-existing-context and --storage-state: the remote context has its own session; give one"
+            )
         return self
 
 

@@ -18,6 +18,13 @@ def walk_to_payment(page: Page, name: str, kind: str) -> None:
     """Pick the scenario on the catalogue, then shop as a person would: product, cart, address, payment."""
     page.goto(f"/gift-cards?scenario={name}")
     expect(page.get_by_test_id("scenario-name")).to_have_text(f"Scenario: {name}")
+    account = load_scenario(name).sign_in
+    if account is not None:
+        page.goto("/signin?next=/gift-cards")
+        page.get_by_label("Email address", exact=True).first.fill(account.email)
+        page.get_by_label("Password", exact=True).fill(account.password)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(re.compile(r"/gift-cards$"))
     page.get_by_test_id(f"gift-card-{kind}").click()
     expect(page.get_by_label("Amount")).to_have_value("50")
     expect(page.get_by_label("Quantity")).to_have_value("1")

@@ -8,11 +8,11 @@ import datetime as dt
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import async_playwright
 
-from probe.errors import first_line
+from probe.errors import InputError, first_line
 from probe.models import AccountLine, Observation, Report
 from probe.report.folder import ReportFolder
 from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
@@ -21,6 +21,8 @@ from probe.walk.account import read_account_table
 from probe.walk.browser import connect, find_browser, launch
 from probe.walk.flow import Deadline, FlowError, Walker
 from probe.walk.guard import OrderGuard
+from probe.walk.profile import Step as ProfileStep
+from probe.walk.session import scrub_trace, session_values
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
@@ -29,14 +31,27 @@ if TYPE_CHECKING:
 VIEWPORT = {"width": 1280, "height": 900}
 
 
-async def new_context(browser: Browser) -> BrowserContext:
-    """A fresh, private context: no service workers (they would bypass the guard)."""
+async def new_context(browser: Browser, storage_state: dict[str, Any] | None = None) -> BrowserContext:
+    """A fresh, private context (signed in when given a storage state): no service workers, they bypass the guard."""
     return await browser.new_context(
         viewport=VIEWPORT,  # type: ignore[arg-type]
         service_workers="block",
         locale="en-US",
         accept_downloads=False,
+        storage_state=storage_state,  # type: ignore[arg-type]
     )
+
+
+async def check_context(prepared: Prepared, browser: Browser) -> tuple[BrowserContext, bool]:
+    """The context a check runs in, and whether the check owns it (False: the remote browser's own, borrowed)."""
+    if prepared.request.use_existing_context:
+        if not browser.contexts:
+            raise InputError(
+                f"--use-existing-context: the browser at {prepared.request.cdp_endpoint} has no open context; "
+                "open a window there and sign in first"
+            )
+        return browser.contexts[0], False
+    return await new_context(browser, prepared.storage_state), True
 
 
 async def run_check(
@@ -115,12 +130,15 @@ async def check_in_browser(
     started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)
     deadline = deadline or Deadline(request.timeout_s)
     guard = OrderGuard(prepared.profile.guard.order_endpoints)
-    context = await new_context(browser)
+    context, owned = await check_context(prepared, browser)
     if cookies:
         await context.add_cookies(list(cookies))
     trace: str | None = None
-    if request.trace:
+    login = prepared.profile.login
+    tracing = False
+    if request.trace and not login:
         await context.tracing.start(screenshots=True, snapshots=True, sources=False)
+        tracing = True
     page = await context.new_page()
     await guard.install(context, page)
     walker = Walker(
@@ -133,8 +151,11 @@ async def check_in_browser(
             "gift_card": prepared.gift_card.value,
             "intent": prepared.intent.value,
             "credit_source": (prepared.credit_source or "unknown"),
+            "amount": prepared.profile.amount,
         },
         mask_selectors=request.mask_selectors if prepared.mask else None,
+        session_file=str(request.storage_state) if request.storage_state else None,
+        secrets=session_values(prepared.storage_state),
     )
     lines: tuple[AccountLine, ...] = ()
     annotated: str | None = None
@@ -145,9 +166,17 @@ async def check_in_browser(
         if request.payment_page:
             progress(f"opening the payment page {url}")
             opened = await walker.open(url, "payment selection", record_success=False)
+            if login:
+                await sign_in(walker, login, progress)
+                opened = await walker.open(url, "payment selection", record_success=False)
         else:
             progress(f"opening {url}")
             await walker.open(url, "open store", record_success=False)
+            await sign_in(walker, login, progress)
+            if request.trace and login:
+                # Signing in is never traced: the trace covers what follows it.
+                await context.tracing.start(screenshots=True, snapshots=True, sources=False)
+                tracing = True
             lines = await read_account(prepared, walker, url, progress)
             await walker.open(prepared.profile.start_url, "open store", record_success=False)
             for step in prepared.profile.steps:
@@ -182,14 +211,20 @@ async def check_in_browser(
     except Exception as exc:  # noqa: BLE001 - anything the browser throws makes the check inconclusive
         observation = inconclusive(first_line(exc), page.url)
     finally:
-        if request.trace:
+        if tracing:
             trace = "trace.zip"
             try:
                 await context.tracing.stop(path=str(staging / trace))
+                scrub_trace(staging / trace, {*walker.secret_values, *walker.secret_names}, walker.secret_names)
             except Exception:  # noqa: BLE001
+                (staging / trace).unlink(missing_ok=True)
                 trace = None
         with contextlib.suppress(Exception):
-            await context.close()
+            if owned:
+                await context.close()
+            else:
+                await guard.uninstall(context)
+                await page.close()
     return build_report(
         prepared,
         target=url,
@@ -203,6 +238,20 @@ async def check_in_browser(
         annotated=annotated,
         trace=trace,
     )
+
+
+async def sign_in(walker: Walker, login: list[ProfileStep], progress: Progress) -> None:
+    """The profile's login steps: inputs masked in their screenshots, nothing traced, secrets kept out of messages."""
+    if not login:
+        return
+    walker.signing_in = True
+    try:
+        for step in login:
+            progress(f"signing in: {step.name}")
+            await walker.run_step(step)
+    finally:
+        walker.signing_in = False
+        walker.has_login = True
 
 
 async def read_account(prepared: Prepared, walker: Walker, url: str, progress: Progress) -> tuple[AccountLine, ...]:

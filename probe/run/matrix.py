@@ -216,6 +216,7 @@ async def run_matrix(
     store_url: str | None = None,
     browser_path: str | None = None,
     no_apply: bool = False,
+    storage_state: Path | None = None,
     progress: Progress = lambda _: None,
     on_start: Callable[[list[Cell]], None] = lambda _: None,
     on_done: Callable[[CellResult], None] = lambda _: None,
@@ -224,7 +225,7 @@ async def run_matrix(
     from probe.report.folder import ReportFolder
     from probe.report.matrix import write_matrix
 
-    cells = expand(spec, out, no_apply=no_apply, browser_path=browser_path)
+    cells = expand(spec, out, no_apply=no_apply, storage_state=storage_state, browser_path=browser_path)
     prepared = prepare_cells(cells)
     on_start(cells)
     folder = ReportFolder(out)

@@ -26,6 +26,7 @@ class Target(Frozen):
     option_label: str | None = None
     credit_expires: dt.date | None = None
     apply: bool = True  # press the credit's own apply / use / select control to hear the store's answer
+    storage_state: Path | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> Target:
@@ -122,7 +123,10 @@ def load_matrix(path: Path) -> MatrixSpec:
     return spec.model_copy(
         update={
             "rules": near(spec.rules),
-            "targets": tuple(t.model_copy(update={"profile": near(t.profile)}) for t in spec.targets),
+            "targets": tuple(
+                t.model_copy(update={"profile": near(t.profile), "storage_state": near(t.storage_state)})
+                for t in spec.targets
+            ),
         }
     )
 
@@ -137,7 +141,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40] or "check"
 
 
-def expand(spec: MatrixSpec, out: Path, *, no_apply: bool = False, **request_options: Any) -> list[Cell]:
+def expand(
+    spec: MatrixSpec, out: Path, *, no_apply: bool = False, storage_state: Path | None = None, **request_options: Any
+) -> list[Cell]:
     """Every cell of the matrix in order, each with its request; InputError for expectations that match nothing."""
     cells: list[Cell] = []
     used: set[str] = set()
@@ -155,6 +161,7 @@ def expand(spec: MatrixSpec, out: Path, *, no_apply: bool = False, **request_opt
                     expected = _expected(spec, target, source, kind, intent, hits)
                     options = cell_options(spec, target, source, kind, intent, out / unique, **request_options)
                     options["apply"] = target.apply and not no_apply
+                    options["storage_state"] = target.storage_state or storage_state
                     cells.append(Cell(unique, target, source, kind, intent, expected, options))
     unused = [f"  expect.{i}: matches no check of the matrix" for i, n in enumerate(hits) if n == 0]
     if unused:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from typing import Any
 
 from probe.decide.choose import Known, decide
 from probe.decide.rules import load_table
+from probe.errors import InputError
 from probe.models import (
     AccountLine,
     CreditSource,
@@ -27,7 +29,8 @@ from probe.report.diff import diff_reports, load_baseline
 from probe.request import CheckRequest
 from probe.run.store import scenario_defaults
 from probe.version import __version__
-from probe.walk.profile import Profile, load_profile
+from probe.walk.profile import Profile, load_profile, missing_env
+from probe.walk.session import load_storage_state
 
 Progress = Callable[[str], None]
 
@@ -40,12 +43,19 @@ class Prepared(Known):
     option_label: str | None
     mask: bool
     baseline: Report | None = None
+    storage_state: dict[str, Any] | None = None
 
 
 def prepare(request: CheckRequest) -> Prepared:
     """Load the profile and rules and fill defaults (scenario's `probe:` block, then built-ins)."""
     table = load_table(request.rules)
     profile = load_profile(request.profile)
+    missing = missing_env(profile)
+    if missing:
+        where, name = missing[0]
+        shown = request.profile or "(bundled)"
+        raise InputError(f"profile {shown}: {where} uses ${{env:{name}}}, which is not set; export {name}=… and rerun")
+    storage_state = load_storage_state(request.storage_state) if request.storage_state is not None else None
     baseline = load_baseline(request.baseline) if request.baseline is not None else None
     defaults = scenario_defaults(request.scenario) if request.url is None else {}
 
@@ -76,6 +86,7 @@ def prepare(request: CheckRequest) -> Prepared:
         option_label=request.option_label or profile.detect.option_label,
         mask=request.mask if request.mask is not None else request.url is not None,
         baseline=baseline,
+        storage_state=storage_state,
     )
 
 

@@ -11,8 +11,10 @@ from urllib.parse import urljoin
 
 from probe.errors import first_line
 from probe.models import Step
+from probe.walk import diagnose
 from probe.walk import profile as prof
 from probe.walk.guard import OrderGuard
+from probe.walk.session import looks_like_sign_in, redact
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page, Response
@@ -45,11 +47,19 @@ CONTROL_JS = """e => ({
   tag: e.tagName.toLowerCase(),
   type: (e.getAttribute('type') || '').toLowerCase(),
 })"""
+# Inputs are hidden in every screenshot taken while signing in: they hold what was typed.
+SIGN_IN_MASK = "input:not([type=hidden]), textarea, select"
+# How long an action waits for its element to appear before saying it is not there.
+ELEMENT_WAIT_S = 15.0
 RETRYABLE = ("Timeout", "detached", "Target closed", "net::ERR_ABORTED", "Execution context was destroyed")
 
 
 class FlowError(Exception):
     """A step could not be completed; the probe stops and reports inconclusive."""
+
+
+class Ambiguous(FlowError):
+    """A locator matched several elements: the profile must say which."""
 
 
 @dataclass
@@ -86,6 +96,8 @@ class Walker:
         variables: dict[str, str],
         mask_selectors: tuple[str, ...] | None = None,
         retries: int = 2,
+        session_file: str | None = None,
+        secrets: set[str] | None = None,
     ) -> None:
         self.page = page
         self.guard = guard
@@ -95,6 +107,11 @@ class Walker:
         self.variables = variables
         self.mask_selectors = mask_selectors
         self.retries = retries
+        self.session_file = session_file
+        self.secret_values: set[str] = set(secrets or ())
+        self.secret_names: dict[str, str] = {}
+        self.signing_in = False
+        self.has_login = False
         self.steps: list[Step] = []
         self._doc_status: tuple[int, str] | None = None
         page.on("response", self._on_response)
@@ -111,12 +128,18 @@ class Walker:
             status, url = self._doc_status
             raise FlowError(f"HTTP {status} at {url}")
 
-    def locate(self, spec: prof.Locator) -> Locator:
-        """A Playwright locator for a profile locator, with ${variables} expanded."""
-        page = self.page
+    def x(self, text: str) -> str:
+        """A profile string with ${variables} and ${env:NAME} secrets expanded; secrets are remembered."""
+        return prof.expand(text, self.variables, used=self.secret_names)
 
-        def x(text: str) -> str:
-            return prof.expand(text, self.variables)
+    def redact(self, text: str) -> str:
+        """Text with every secret typed or carried by the session replaced by its placeholder."""
+        return redact(text, {*self.secret_values, *self.secret_names}, self.secret_names)
+
+    def locate(self, spec: prof.Locator) -> Locator:
+        """A strict Playwright locator for a profile locator (`nth` picks one of several), ${variables} expanded."""
+        page = self.page
+        x = self.x
 
         if spec.role is not None:
             name = x(spec.name) if spec.name else None
@@ -131,7 +154,31 @@ class Walker:
             loc = page.get_by_test_id(x(spec.test_id))
         else:
             loc = page.locator(x(spec.css or ""))
-        return loc.nth(spec.nth) if spec.nth is not None else loc.first
+        return loc.nth(spec.nth) if spec.nth is not None else loc
+
+    async def resolve(self, target: Locator, spec: prof.Locator, *, visible: bool = False) -> None:
+        """Wait for the element; FlowError naming the real cause when it is missing or several match."""
+        wait_s = (
+            self.deadline.remaining_ms() / 1000 if visible else min(self.deadline.remaining_ms() / 1000, ELEMENT_WAIT_S)
+        )
+        try:
+            await target.first.wait_for(state="visible" if visible else "attached", timeout=wait_s * 1000)
+        except Exception as exc:  # noqa: BLE001 - a timeout here means the element never came
+            if "Timeout" not in str(exc):
+                raise
+            if not await self.page_loaded():
+                raise FlowError(f"the page {self.page.url} did not finish loading within {wait_s:.1f} s") from None
+            raise FlowError(await diagnose.not_found(self.page, spec, wait_s)) from None
+        count = await target.count()
+        if count > 1:
+            raise Ambiguous(await diagnose.many(target, spec, count))
+
+    async def page_loaded(self) -> bool:
+        """Whether the page finished loading (document.readyState is complete)."""
+        try:
+            return bool(await self.page.evaluate("document.readyState === 'complete'"))
+        except Exception:  # noqa: BLE001 - a page mid-navigation has not loaded
+            return False
 
     async def screenshot(self, name: str) -> str | None:
         """Save a screenshot for a step; returns its path relative to the report folder."""
@@ -139,6 +186,8 @@ class Walker:
         path = self.folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         mask = self.mask_locators()
+        if self.signing_in:
+            mask.append(self.page.locator(SIGN_IN_MASK))
         try:
             # A picture of a failing page is worth a moment past the deadline.
             timeout = min(self.deadline.remaining_ms(floor_ms=2500), 15000)
@@ -156,10 +205,13 @@ class Walker:
 
     async def goto(self, url: str, timeout_ms: float | None = None) -> None:
         """Open a URL (relative to the target), failing on HTTP errors and refusing order endpoints."""
-        target = urljoin(self.base_url, prof.expand(url, self.variables))
+        target = urljoin(self.base_url, self.x(url))
         if self.guard.order_url(target):
             self.guard.record("navigation", f"GET {target}", "order-placement endpoint")
-            raise FlowError(f"refused to open {target}: it is an order-placement endpoint")
+            raise FlowError(
+                f"refused to open {target}: the guard's rule {self.guard.rule_for(target)!r} marks it as "
+                "an order-placement endpoint; end the profile before it"
+            )
         timeout = min(timeout_ms, self.deadline.remaining_ms()) if timeout_ms else self.deadline.remaining_ms()
         response = await self.page.goto(target, timeout=timeout, wait_until="load")
         if response is not None and response.status >= 400:
@@ -209,18 +261,27 @@ class Walker:
             return
         if isinstance(action, prof.WaitFor):
             if action.locator is not None:
-                await self.locate(action.locator).wait_for(state="visible", timeout=timeout)
+                await self.resolve(self.locate(action.locator), action.locator, visible=True)
             elif action.url is not None:
-                pattern = prof.expand(action.url, self.variables)
-                await self.page.wait_for_url(
-                    re.compile(pattern[3:]) if pattern.startswith("re:") else pattern, timeout=timeout
-                )
+                pattern = self.x(action.url)
+                try:
+                    await self.page.wait_for_url(
+                        re.compile(pattern[3:]) if pattern.startswith("re:") else pattern, timeout=timeout
+                    )
+                except Exception as exc:  # noqa: BLE001 - say where the page is instead
+                    if "Timeout" not in str(exc):
+                        raise
+                    raise FlowError(
+                        f"the page did not reach a URL matching {pattern!r} within {timeout / 1000:.1f} s; "
+                        f"it is at {diagnose.private(self.page.url)}"
+                    ) from None
             elif action.state is not None:
                 await self.page.wait_for_load_state(action.state, timeout=timeout)
             return
         target = self.locate(action.locator)
         if action.optional and await target.count() == 0:
             return
+        await self.resolve(target, action.locator)
         if isinstance(action, prof.Click):
             control = await target.evaluate(CONTROL_JS, timeout=timeout)
             name = control["name"] or prof.expand(action.locator.name or "", self.variables)
@@ -229,12 +290,12 @@ class Walker:
                 raise FlowError(f"refused to click {name!r}: it is named like placing an order or paying")
             await target.click(timeout=timeout)
         elif isinstance(action, prof.Fill):
-            await target.fill(prof.expand(action.value, self.variables), timeout=timeout)
+            await target.fill(self.x(action.value), timeout=timeout)
         elif isinstance(action, prof.Select):
             if action.value is not None:
-                await target.select_option(value=prof.expand(action.value, self.variables), timeout=timeout)
+                await target.select_option(value=self.x(action.value), timeout=timeout)
             else:
-                await target.select_option(label=prof.expand(action.option_label or "", self.variables))
+                await target.select_option(label=self.x(action.option_label or ""), timeout=timeout)
         elif isinstance(action, prof.Check):
             await target.check(timeout=timeout)
 
@@ -243,6 +304,8 @@ class Walker:
         started = time.monotonic()
         retries = 0
         error: str | None = None
+        blocked_before = len(self.guard.blocked)
+        ambiguous = False
         for action in step.actions:
             while True:
                 try:
@@ -251,7 +314,7 @@ class Walker:
                     self._check_http()
                     break
                 except FlowError as exc:
-                    error = str(exc)
+                    error, ambiguous = str(exc), isinstance(exc, Ambiguous)
                 except Exception as exc:  # noqa: BLE001 - Playwright errors become the step's error
                     if self.may_retry(exc, retries):
                         retries += 1
@@ -260,17 +323,51 @@ class Walker:
                     error = f"{_describe(action)}: {explain(exc, where)}"
                 break
             if error:
+                # Landing on the sign-in page explains a missing element, unless a profile step went there itself.
+                went = any(isinstance(a, prof.Goto) and looks_like_sign_in(a.url) for a in step.actions)
+                landed = None if ambiguous or (went and not self.signing_in) else self.sign_in_cause()
+                error = self.blocked_cause(blocked_before) or landed or error
                 break
         return await self.record(step.name, started, error=error, retries=retries)
+
+    def blocked_cause(self, since: int) -> str | None:
+        """The message for a step whose navigation the guard stopped (it shows up later as a missing element)."""
+        for entry in self.guard.blocked[since:]:
+            if entry.kind in ("navigation", "form", "request"):
+                url = entry.target.split(" ", 1)[-1]
+                return (
+                    f"the guard blocked {entry.target} (rule {self.guard.rule_for(url)!r}: {entry.reason}); "
+                    "this step leads to placing an order: end the profile before it"
+                )
+        return None
+
+    def sign_in_cause(self) -> str | None:
+        """The message for a step that landed on the store's sign-in page."""
+        url = self.page.url
+        if not looks_like_sign_in(url):
+            return None
+        shown = diagnose.private(url)
+        if self.signing_in or self.has_login:
+            return f"still on the sign-in page {shown} after the login steps: check them and the ${{env:…}} values"
+        if self.session_file:
+            return (
+                f"the store shows its sign-in page {shown}: the session in {self.session_file} looks expired; "
+                f"renew it with `probe login {self.base_url} --save {self.session_file}`"
+            )
+        return (
+            f"the store shows its sign-in page {shown}: it needs a signed-in session; give --storage-state FILE "
+            f"(made with `probe login {self.base_url} --save FILE`) or `login:` steps in the profile"
+        )
 
     async def record(
         self, name: str, started: float, *, error: str | None = None, retries: int = 0, fatal: bool = True
     ) -> Step:
         """Screenshot the page and append a Step; raise FlowError if a fatal step failed."""
         shot = await self.screenshot(name)
+        error = self.redact(error) if error is not None else None
         entry = Step(
             name=name,
-            url=self.page.url,
+            url=self.redact(self.page.url),
             screenshot=shot,
             duration_s=round(time.monotonic() - started, 3),
             ok=error is None,
@@ -290,8 +387,9 @@ CAUSES = (
     ("ERR_NAME_NOT_RESOLVED", "cannot resolve the host of {url}"),
     ("ERR_EMPTY_RESPONSE", "the server closed the connection without answering at {url}"),
     ("ERR_CONNECTION_RESET", "the connection was reset at {url}"),
-    ("Timeout", "the page did not finish loading within the time left: {first}"),
+    ("Timeout", "the page did not finish loading within {seconds} ({url})"),
 )
+PLAYWRIGHT_TIMEOUT = re.compile(r"Timeout (\d+(?:\.\d+)?)ms")
 TIMED_OUT = "the page did not finish loading"
 
 
@@ -299,9 +397,12 @@ def explain(exc: BaseException, url: str) -> str:
     """One line saying why a browser action failed."""
     text = str(exc).strip()
     first = first_line(exc)
+    took = PLAYWRIGHT_TIMEOUT.search(first)
+    seconds = f"{float(took.group(1)) / 1000:.1f} s" if took else "the time left"
+    first = PLAYWRIGHT_TIMEOUT.sub(lambda m: f"timeout {float(m.group(1)) / 1000:.1f} s", first)
     for marker, cause in CAUSES:
         if marker in text:
-            return cause.format(url=url, first=first)
+            return cause.format(url=url, first=first, seconds=seconds)
     return first
 
 

@@ -59,6 +59,11 @@ class OrderGuard:
         """True when opening this URL (a GET or navigation) would itself be an order-placement action."""
         return self.classifier.classify("GET", url).blocked
 
+    def rule_for(self, url: str) -> str | None:
+        """The rule that blocks opening this URL (for messages saying which rule stopped a navigation), or None."""
+        decision = self.classifier.classify("GET", url)
+        return decision.rule if decision.blocked else None
+
     def record(self, kind: str, target: str, reason: str) -> None:
         """Note something the guard stopped (kept for the report)."""
         entry = BlockedRequest.model_validate({"kind": kind, "target": target[:MAX_TARGET_CHARS], "reason": reason})
@@ -100,6 +105,13 @@ class OrderGuard:
         await context.route_web_socket(re.compile(".*"), self._websocket)
         context.on("page", self._on_page)
         page.on("dialog", self._on_dialog)
+
+    async def uninstall(self, context: BrowserContext) -> None:
+        """Detach from a context the probe borrowed (a remote browser's own), leaving it as it was.
+
+        The WebSocket route has no unroute; it ends when the probe disconnects from the browser."""
+        await context.unroute("**/*", self._route)
+        context.remove_listener("page", self._on_page)
 
     async def _route(self, route: Route) -> None:
         request = route.request
