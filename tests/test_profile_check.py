@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from mock_store.server import serve_app_in_thread
 from probe.cli import app
+from probe.walk.guard import OrderGuard
 
 pytestmark = pytest.mark.browser
 runner = CliRunner()
@@ -97,7 +98,8 @@ def test_an_order_endpoint_names_the_guard_rule(tmp_path: Path, store_url: str) 
     assert code == 1
     line = failed_line(stdout)
     assert line.startswith("the guard blocked GET") and "/checkout/place-order" in line
-    assert "rule 'place[-_]?order'" in line and "end the profile before it" in line
+    rule = OrderGuard().rule_for(f"{store_url}/checkout/place-order")
+    assert rule and f"rule {rule!r}" in line and "end the profile before it" in line
 
 
 def disguised(request: Request) -> Response:
@@ -133,7 +135,8 @@ def test_a_navigation_the_guard_blocked_is_the_cause_not_a_timeout(tmp_path: Pat
     assert code == 1
     line = failed_line(stdout)
     assert line.startswith("the guard blocked POST") and "/checkout/submit-order" in line
-    assert "submit[-_]?(order|payment)" in line and "leads to placing an order" in line
+    rule = OrderGuard().judge("POST", f"{odd_store}/checkout/submit-order", b"", None).rule
+    assert f"order request blocked ({rule})" in line and "leads to placing an order" in line
 
 
 def test_a_page_that_never_loads_says_so_in_seconds(tmp_path: Path, odd_store: str) -> None:

@@ -53,6 +53,15 @@ def check_option(page: Page, scenario: Scenario, want: ExpectedOption) -> None:
     if want.option_state == "absent":
         expect(balances.get_by_text(want.label)).to_have_count(0, timeout=SETTLE_MS)
         return
+    if scenario.ui.zero_balance == "select_button" and line.amount == 0:
+        # An unlabelled radio (its value is the account's code) and a button the store answers only when pressed.
+        row = balances.locator(".pay-option").filter(has_text=want.label)
+        expect(row.get_by_role("radio")).to_be_enabled(timeout=SETTLE_MS)
+        expect(radio).to_have_count(0)
+        expect(row.get_by_role("alert")).to_have_count(0)
+        row.get_by_role("button", name="Select account").click()
+        expect(row.get_by_role("alert")).to_have_text(want.reason or "", timeout=SETTLE_MS)
+        return
     expect(radio).to_be_visible(timeout=SETTLE_MS)
     row: Locator = balances.locator(".pay-option").filter(has=page.get_by_role("radio", name=want.label, exact=True))
     if want.balance:

@@ -206,10 +206,11 @@ class Walker:
     async def goto(self, url: str, timeout_ms: float | None = None) -> None:
         """Open a URL (relative to the target), failing on HTTP errors and refusing order endpoints."""
         target = urljoin(self.base_url, self.x(url))
-        if self.guard.order_url(target):
-            self.guard.record("navigation", f"GET {target}", "order-placement endpoint")
+        rule = self.guard.rule_for(target)
+        if rule is not None:
+            self.guard.record("navigation", f"GET {target}", f"order-placement endpoint (rule {rule!r})")
             raise FlowError(
-                f"refused to open {target}: the guard's rule {self.guard.rule_for(target)!r} marks it as "
+                f"refused to open {target}: the guard's rule {rule!r} marks it as "
                 "an order-placement endpoint; end the profile before it"
             )
         timeout = min(timeout_ms, self.deadline.remaining_ms()) if timeout_ms else self.deadline.remaining_ms()
@@ -334,9 +335,8 @@ class Walker:
         """The message for a step whose navigation the guard stopped (it shows up later as a missing element)."""
         for entry in self.guard.blocked[since:]:
             if entry.kind in ("navigation", "form", "request"):
-                url = entry.target.split(" ", 1)[-1]
                 return (
-                    f"the guard blocked {entry.target} (rule {self.guard.rule_for(url)!r}: {entry.reason}); "
+                    f"the guard blocked {entry.target} ({entry.reason}); "
                     "this step leads to placing an order: end the profile before it"
                 )
         return None
