@@ -36,6 +36,7 @@ from probe.models import (
 )
 from probe.profile import Profile, load_profile
 from probe.rules import RuleTable, evaluate, load_table
+from probe.timing import Timing
 
 Progress = Callable[[str], None]
 
@@ -66,6 +67,7 @@ class CheckRequest(BaseModel):
     cdp_endpoint: str | None = None
     ws_endpoint: str | None = None
     baseline: Path | None = None
+    timing: Timing = Timing()
 
 
 class Prepared(BaseModel):
@@ -367,6 +369,8 @@ def build_report(
     from probe.models import Safety
 
     top, context, verdict, verdicts = decide(prepared, observation, lines)
+    if observation.warnings:
+        verdict = verdict.model_copy(update={"warnings": (*verdict.warnings, *observation.warnings)})
     request = prepared.request
     report = Report(
         run=RunInfo(

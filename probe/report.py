@@ -296,13 +296,26 @@ class MatrixRow(BaseModel):
     error: str | None = None
 
 
+class ShardInfo(BaseModel):
+    """Which part of a matrix a sharded run holds: shard `index` of `total`, from cell `first` of `cells`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    index: int
+    total: int
+    first: int
+    cells: int
+    name: str
+
+
 class MatrixFile(BaseModel):
-    """The contents of matrix.json."""
+    """The contents of matrix.json (`shard` only in a sharded run's folder)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     schema_version: int = 1
     rows: tuple[MatrixRow, ...]
+    shard: ShardInfo | None = None
 
 
 def matrix_row(
@@ -360,10 +373,11 @@ def render_matrix_html(rows: Sequence[MatrixRow]) -> str:
     return _render("matrix.html.j2", cells=cells, lines=lines, sources=sources, grid=grid, counts=counts)
 
 
-def write_matrix(rows: Sequence[MatrixRow], folder: Path) -> None:
-    """Write folder/matrix.json and folder/matrix.html."""
+def write_matrix(rows: Sequence[MatrixRow], folder: Path, shard: ShardInfo | None = None) -> None:
+    """Write folder/matrix.json and folder/matrix.html (a shard's matrix.json also says which part it holds)."""
     folder.mkdir(parents=True, exist_ok=True)
-    _write_text(folder / "matrix.json", MatrixFile(rows=tuple(rows)).model_dump_json(indent=2))
+    data = MatrixFile(rows=tuple(rows), shard=shard)
+    _write_text(folder / "matrix.json", data.model_dump_json(indent=2, exclude={"shard"} if shard is None else None))
     _write_text(folder / "matrix.html", render_matrix_html(rows))
 
 

@@ -96,12 +96,14 @@ async def check_in_browser(
     """One check in its own context of an already running browser (`cookies` set in it before it starts)."""
     from probe.annotate import annotated_screenshot
     from probe.detect import observe
+    from probe.detect.track import install_tracking
 
     request = prepared.request
     started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)
     deadline = deadline or Deadline(request.timeout_s)
     guard = OrderGuard(prepared.profile.guard.order_endpoints)
     context = await new_context(browser)
+    await install_tracking(context, request.timing)
     if cookies:
         await context.add_cookies(list(cookies))
     trace: str | None = None
@@ -141,7 +143,12 @@ async def check_in_browser(
                 await walker.run_step(step)
         progress("observing the payment selection")
         observation = await asyncio.wait_for(
-            observe(page, option_label=prepared.option_label, timeout_s=max(deadline.remaining_ms() / 1000, 1)),
+            observe(
+                page,
+                option_label=prepared.option_label,
+                timeout_s=max(deadline.remaining_ms() / 1000, 1),
+                timing=request.timing,
+            ),
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
         if request.payment_page:

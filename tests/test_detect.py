@@ -15,6 +15,7 @@ from probe.browser import LAUNCH_ARGS, find_browser
 from probe.detect import observe
 from probe.detect.settle import settle
 from probe.detect.signals import classify
+from probe.detect.track import install_tracking
 from probe.detect.vocabulary import credit_patterns, source_hint, strip_balance
 from probe.models import Evidence, Observation, OptionState
 
@@ -36,6 +37,7 @@ CHOICES: dict[str, tuple[list[Any], list[Any]]] = {}
 
 async def _observe_one(browser: Browser, url: str, spec: dict[str, Any]) -> tuple[Observation, str]:
     context = await browser.new_context(viewport={"width": 1100, "height": 800})
+    await install_tracking(context)
     try:
         page = await context.new_page()
         await page.goto(url, wait_until="load")

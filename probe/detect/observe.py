@@ -26,6 +26,7 @@ from probe.detect.vocabulary import (
 )
 from probe.errors import InputError, regex_problem
 from probe.models import CreditOption, Evidence, Observation, OptionState
+from probe.timing import DEFAULT_TIMING, Timing
 
 SCAN_JS = (Path(__file__).with_name("scan.js")).read_text(encoding="utf-8")
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
@@ -177,21 +178,28 @@ def _unknown(page: Page, error: str, evidence: list[Evidence]) -> Observation:
     return Observation(option_state=OptionState.unknown, error=error, evidence=tuple(evidence), page_url=page.url)
 
 
-async def observe(page: Page, *, option_label: str | None = None, timeout_s: float = 10.0) -> Observation:
+async def observe(
+    page: Page, *, option_label: str | None = None, timeout_s: float = 10.0, timing: Timing = DEFAULT_TIMING
+) -> Observation:
     """Observe the page as it is (no navigation) and describe each credit option on it."""
     problem = regex_problem(option_label) if option_label else None
     if problem:
         raise InputError(f"--option-label {option_label!r}: {problem}")
-    return await _observe(page, option_label, timeout_s, again=True)
+    return await _observe(page, option_label, timeout_s, timing, again=True)
 
 
-async def _observe(page: Page, option_label: str | None, timeout_s: float, *, again: bool) -> Observation:
+async def _observe(
+    page: Page, option_label: str | None, timeout_s: float, timing: Timing, *, again: bool
+) -> Observation:
     credit = credit_patterns(option_label)
     start = time.monotonic()
     if page.url.startswith("chrome-error://"):
         return _unknown(page, "the browser shows an error page: the payment page did not load", [])
-    settled = await settle(page, timeout_s=timeout_s, credit=credit)
+    settled = await settle(page, timeout_s=timeout_s, credit=credit, timing=timing)
     evidence: list[Evidence] = []
+    warnings = (settled.warning,) if settled.warning else ()
+    if settled.warning:
+        evidence.append(Evidence(signal="settle_capped", value=settled.warning, weight=0))
     if settled.saw_busy:
         evidence.append(Evidence(signal="settle", value="waited out: " + "; ".join(settled.saw_busy)))
     if not settled.ok:
@@ -223,8 +231,8 @@ async def _observe(page: Page, option_label: str | None, timeout_s: float, *, ag
     found = [f for f in found if not (f.item["invisible"] and f.item["name"].lower() in shown_names)]
     for f in found:
         f.evidence = gather(f.item)
-        if time.monotonic() - start < timeout_s + 5:
-            trial = await run_trial(page, f.frame, f.item, f.control, f.target, f.select, credit)
+        if time.monotonic() - start < timeout_s + timing.trials_extra_s:
+            trial = await run_trial(page, f.frame, f.item, f.control, f.target, f.select, credit, timing)
             f.evidence.extend(trial.evidence)
             if trial.restored:
                 f.evidence.append(trial.restored)
@@ -235,7 +243,7 @@ async def _observe(page: Page, option_label: str | None, timeout_s: float, *, ag
                     Evidence(signal="balance_revealed", value=f"{trial.balance} shown once selected", weight=0)
                 )
     if again and await _rebuilt(found):
-        later = await _observe(page, option_label, timeout_s, again=False)
+        later = await _observe(page, option_label, timeout_s, timing, again=False)
         note = Evidence(
             signal="re_rendered", value="the page rebuilt its payment options while observed; observed them again"
         )
@@ -269,7 +277,8 @@ async def _observe(page: Page, option_label: str | None, timeout_s: float, *, ag
         )
     options = visible
     evidence.extend(_page_evidence(scans, has_options=bool(visible)))
-    return _summarise(page, options, evidence, conflicts, scans)
+    observation = _summarise(page, options, evidence, conflicts, scans)
+    return observation.model_copy(update={"warnings": warnings}) if warnings else observation
 
 
 def _with_store_applied(
