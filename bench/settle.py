@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from probe.browser import LAUNCH_ARGS, find_browser
 from probe.detect import observe
+from probe.detect.track import install_tracking
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 DEFAULT_PAGES = ("woo-classic-radio-selectable.html", "shopify-tiles-css-greyed.html", "absent-header-balance.html")
@@ -26,7 +27,9 @@ async def bench(base: str, names: list[str]) -> None:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
         for name in names:
-            page = await browser.new_page()
+            context = await browser.new_context()
+            await install_tracking(context)
+            page = await context.new_page()
             await page.goto(f"{base}/{name}")
             await asyncio.sleep(5.0)
             shots, observes = [], []
@@ -44,7 +47,7 @@ async def bench(base: str, names: list[str]) -> None:
                 f"{name:42} observe() median {statistics.median(observes) * 1000:6.0f} ms   "
                 f"screenshot median {statistics.median(shots) * 1000:6.0f} ms   ({obs.option_state.value}; {settle})"
             )
-            await page.close()
+            await context.close()
         await browser.close()
 
 

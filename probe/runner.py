@@ -138,9 +138,11 @@ async def check_in_browser(
             await walker.open(url, "open store", record_success=False)
             lines = await read_account(prepared, walker, url, progress)
             await walker.open(prepared.profile.start_url, "open store", record_success=False)
-            for step in prepared.profile.steps:
+            steps = prepared.profile.steps
+            for i, step in enumerate(steps):
                 progress(f"step: {step.name}")
-                await walker.run_step(step)
+                # The last step's picture is the payment page: the annotated screenshot below shows it.
+                await walker.run_step(step, picture=i < len(steps) - 1)
         progress("observing the payment selection")
         observation = await asyncio.wait_for(
             observe(
@@ -151,8 +153,6 @@ async def check_in_browser(
             ),
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
-        if request.payment_page:
-            await walker.record("payment selection", step_start, retries=opened)
         if observation.credit_options:
             annotated = "payment-annotated.png"
             try:
@@ -161,8 +161,10 @@ async def check_in_browser(
                     annotated_screenshot(page, observation, staging / annotated, walker.mask_locators()),
                     timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
                 )
-            except Exception:  # noqa: BLE001 - the plain step screenshot is still there
+            except Exception:  # noqa: BLE001 - the step gets a plain screenshot instead
                 annotated = None
+        if request.payment_page:
+            await walker.record("payment selection", step_start, retries=opened, picture=annotated or True)
     except FlowError as exc:
         observation = inconclusive(str(exc), page.url)
     except TimeoutError:
@@ -170,6 +172,9 @@ async def check_in_browser(
     except Exception as exc:  # noqa: BLE001 - anything the browser throws makes the check inconclusive
         observation = inconclusive(_first_line(exc), page.url)
     finally:
+        if not request.payment_page:
+            with contextlib.suppress(Exception):
+                await walker.picture_last_step(annotated)
         if request.trace:
             trace = "trace.zip"
             try:
