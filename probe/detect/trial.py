@@ -78,7 +78,7 @@ QUIET_JS = r"""
   if (mo) mo.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   const tick = () => {
     const now = performance.now();
-    if (st) last = Math.max(st.lastPay, start);
+    if (st) last = st.lastPay;  // a click that changed nothing near the options needs no wait
     if (now - last >= quietMs || now - start >= maxMs) { if (mo) mo.disconnect(); resolve(now - start); }
     else later(tick, 30);
   };
