@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import async_playwright
 
@@ -134,8 +135,10 @@ async def check_in_browser(
             progress(f"opening the payment page {url}")
             opened = await walker.open(url, "payment selection", record_success=False)
         else:
-            progress(f"opening {url}")
-            await walker.open(url, "open store", record_success=False)
+            if not _same_page(url, urljoin(url, prepared.profile.start_url)):
+                # The URL may set state the walk needs (a /scenario/NAME link); the same page is not opened twice.
+                progress(f"opening {url}")
+                await walker.open(url, "open store", record_success=False)
             lines = await read_account(prepared, walker, url, progress)
             await walker.open(prepared.profile.start_url, "open store", record_success=False)
             steps = prepared.profile.steps
@@ -215,6 +218,12 @@ async def read_account(prepared: Prepared, walker: Walker, url: str, progress: P
         return ()
     await walker.record("account credit", started)
     return lines
+
+
+def _same_page(a: str, b: str) -> bool:
+    """Whether two URLs name the same page ("http://h" and "http://h/" do)."""
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.scheme, pa.netloc, pa.path or "/", pa.query) == (pb.scheme, pb.netloc, pb.path or "/", pb.query)
 
 
 def _first_line(exc: BaseException) -> str:
