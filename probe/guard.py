@@ -48,6 +48,10 @@ class OrderGuard:
     def __init__(self, extra_endpoints: Iterable[str] = ()) -> None:
         self.patterns = tuple(DEFAULT_ORDER_ENDPOINTS) + tuple(extra_endpoints)
         self._regex = re.compile("|".join(f"(?:{p})" for p in self.patterns), re.IGNORECASE)
+        # The built-in patterns read the same as JavaScript regexes, so the browser side picks out the few requests
+        # to stop and every other request goes by untouched; a profile's own patterns are Python regexes, so with
+        # them every request is shown to the guard.
+        self._route_on: re.Pattern[str] | str = self._regex if self.patterns == DEFAULT_ORDER_ENDPOINTS else "**/*"
         self.blocked: list[BlockedRequest] = []
         self._main_page: Page | None = None
 
@@ -71,7 +75,7 @@ class OrderGuard:
     async def install(self, context: BrowserContext, page: Page) -> None:
         """Attach to a context before its first navigation."""
         self._main_page = page
-        await context.route("**/*", self._route)
+        await context.route(self._route_on, self._route)
         context.on("page", self._on_page)
         page.on("dialog", self._on_dialog)
 
