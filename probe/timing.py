@@ -12,7 +12,7 @@ class Timing(BaseModel):
 
     poll_ms: float = Field(default=50.0, gt=0, description="how often settling looks at the page again")
     quiet_ms: float = Field(
-        default=150.0, ge=0, description="the payment area unchanged this long (nothing else pending) is settled"
+        default=100.0, ge=0, description="the payment area unchanged this long (nothing else pending) is settled"
     )
     request_grace_ms: float = Field(
         default=200.0, ge=0, description="after a fetch/XHR answers, time for the page's script to apply the answer"

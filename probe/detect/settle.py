@@ -67,7 +67,7 @@ SETTLE_JS = r"""
     late: st.late,
     quiet: now - st.lastPay,
     net: st.net,
-    sinceNet: st.lastNet ? now - st.lastNet : now,
+    sinceNet: st.lastNet ? now - st.lastNet : Infinity,
     timers: st.timers.size,
     busy,
     words: true,
