@@ -427,7 +427,7 @@ def matrix(
     if folders:
         raise fail(
             InputError(
-                f"probe matrix {file}: give one matrix file (extra: {folders[0]}); to join shards use "
+                f"matrix {file}: give one matrix file (extra: {folders[0]}); to join shards use "
                 "`probe matrix merge DIR... --out DIR`"
             )
         )

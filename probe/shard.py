@@ -73,7 +73,7 @@ def _read_part(folder: Path) -> tuple[MatrixFile, ShardInfo]:
 def merge_parts(folders: list[Path], staging: Path) -> Merged:
     """Check that `folders` are every shard of one matrix, copy their report folders into `staging`, join the rows."""
     if not folders:
-        raise InputError("probe matrix merge: give the shard folders to join, e.g. probe matrix merge part-1 part-2")
+        raise InputError("matrix merge: give the shard folders to join, e.g. probe matrix merge part-1 part-2")
     parts = [(folder, *_read_part(folder)) for folder in folders]
     first = parts[0][2]
     for folder, _, info in parts:
@@ -86,7 +86,7 @@ def merge_parts(folders: list[Path], staging: Path) -> Merged:
     if have != list(range(1, first.total + 1)):
         missing = sorted(set(range(1, first.total + 1)) - set(have)) or "none"
         raise InputError(
-            f"probe matrix merge: need each of shards 1..{first.total} exactly once; got {have} (missing {missing})"
+            f"matrix merge: need each of shards 1..{first.total} exactly once; got {have} (missing {missing})"
         )
     rows: list[MatrixRow] = []
     reports: list[Report | None] = []
@@ -99,6 +99,6 @@ def merge_parts(folders: list[Path], staging: Path) -> Merged:
             reports.append(Report.model_validate_json(report_json.read_bytes()) if report_json.is_file() else None)
             rows.append(row)
     if len(rows) != first.cells:
-        raise InputError(f"probe matrix merge: the shards hold {len(rows)} checks, the matrix has {first.cells}")
+        raise InputError(f"matrix merge: the shards hold {len(rows)} checks, the matrix has {first.cells}")
     write_matrix(rows, staging)
     return Merged(first.name, tuple(rows), tuple(reports))
