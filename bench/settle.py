@@ -12,6 +12,7 @@ from playwright.async_api import async_playwright
 
 from mock_store.server import serve_app_in_thread, static_app
 from probe.detect import observe
+from probe.detect.track import install_tracking
 from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
@@ -23,7 +24,9 @@ async def bench(base: str, names: list[str]) -> None:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
         for name in names:
-            page = await browser.new_page()
+            context = await browser.new_context()
+            await install_tracking(context)
+            page = await context.new_page()
             await page.goto(f"{base}/{name}")
             await asyncio.sleep(5.0)
             shots, observes = [], []
@@ -41,7 +44,7 @@ async def bench(base: str, names: list[str]) -> None:
                 f"{name:42} observe() median {statistics.median(observes) * 1000:6.0f} ms   "
                 f"screenshot median {statistics.median(shots) * 1000:6.0f} ms   ({obs.option_state.value}; {settle})"
             )
-            await page.close()
+            await context.close()
         await browser.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 from decimal import Decimal
@@ -186,6 +187,17 @@ def checkout_payment(request: Request) -> Response:
         cards=SAVED_CARDS,
         code_error=request.query_params.get("code") == "invalid",
     )
+
+
+@router.get("/api/checkout/totals")
+async def checkout_totals(request: Request) -> dict[str, Any]:
+    """The totals update the payment page asks for: which credit rows it greys, answered after ui.disable_after_ms."""
+    cart = current_cart(request)
+    scenario = current_scenario(request)
+    offers, _ = _payment_choices(scenario, cart)
+    if scenario.ui.disable_after_ms:
+        await asyncio.sleep(scenario.ui.disable_after_ms / 1000)
+    return {"greyed": [f"{o.dom_id}-row" for o in offers if o.late_disable]}
 
 
 @router.post("/checkout/apply-code")

@@ -78,6 +78,7 @@ class UI(Strict):
 
     ineligible: Ineligible = "disabled_with_reason"
     late_ms: int = Field(default=0, ge=0, le=10_000)
+    # The totals endpoint (/api/checkout/totals) answers after this long; its answer greys the late-disable rows.
     disable_after_ms: int | None = Field(default=None, ge=0, le=10_000)
     # How an account with nothing on it is shown: greyed with "No balance", or (select_button) as an enabled radio
     # with no label whose value is the account's redeem code, refused only once its "Select" button is pressed.

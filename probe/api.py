@@ -12,6 +12,7 @@ from typing import ParamSpec, TypeVar
 from probe.errors import suggest
 from probe.models import CreditSource, GiftCardKind, Intent, Report
 from probe.request import DEFAULT_TIMEOUT_S, build_request
+from probe.timing import Timing
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -60,6 +61,7 @@ def check(
     apply: bool = True,
     storage_state: str | Path | None = None,
     use_existing_context: bool = False,
+    timing: Timing | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Run one check (options as `probe check`'s, in snake_case) and return its report; it is also written to `out`.

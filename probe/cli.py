@@ -399,7 +399,14 @@ def doctor(
 
 @app.command()
 def matrix(
-    file: Annotated[Path, typer.Argument(help="Matrix file (YAML).", dir_okay=False)],
+    file: Annotated[Path, typer.Argument(help="Matrix file (YAML), or `merge` followed by shard folders.")],
+    folders: Annotated[
+        list[Path] | None, typer.Argument(help="With `merge`: the --out folders of the shards to join.")
+    ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option("--shard", metavar="I/N", help="Run part I of N of the cells (one part per CI machine)."),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, help="Checks run at once (default: one per core).")
     ] = None,
@@ -414,12 +421,27 @@ def matrix(
 ) -> None:
     """Run many checks at once (targets × credit sources × gift cards × intents), one report each and a matrix page.
 
+    `probe matrix merge DIR... --out DIR` joins the folders of `--shard i/n` runs into one matrix page, matrix.json
+    and (with --junit) one JUnit file, as one unsharded run would have written them.
+
     Exit 0 when every check reached a verdict matching its expectation; 3 when any reached none (this wins);
     else 1 when any differs from its expectation; 2 for bad input.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from probe.run.matrix import Cell, CellResult, junit_cases, load_matrix, run_matrix_sync
+    from probe.run.shard import parse_shard
+
+    if str(file) == "merge" and not file.is_file():
+        _merge(folders or [], out_dir, as_json, junit)
+        return
+    if folders:
+        raise fail(
+            InputError(
+                f"matrix {file}: give one matrix file (extra: {folders[0]}); to join shards use "
+                "`probe matrix merge DIR... --out DIR`"
+            )
+        )
 
     bar = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
@@ -436,6 +458,7 @@ def matrix(
         bar.advance(task)
 
     try:
+        part = parse_shard(shard) if shard is not None else None
         spec = load_matrix(file)
         with bar:
             result = run_matrix_sync(
@@ -447,6 +470,7 @@ def matrix(
                 on_done=done,
                 no_apply=not apply,
                 storage_state=storage_state,
+                shard=part,
             )
     except ProbeError as exc:
         raise fail(exc) from None
@@ -605,6 +629,47 @@ def profile_from_codegen(
         err.print(f"wrote {save}", markup=False)
     if result.env:
         err.print(f"before running it: export {'=… '.join(result.env)}=…", markup=False)
+
+
+def _merge(folders: list[Path], out_dir: Path, as_json: bool, junit: Path | None) -> None:
+    """`probe matrix merge`: the shards' folders joined into one matrix folder (and JUnit file)."""
+    from probe.report.folder import ReportFolder
+    from probe.report.junit import CheckResult, write_junit
+    from probe.run.shard import merge_parts
+
+    folder = ReportFolder(out_dir)
+    try:
+        merged = merge_parts(folders, folder.staging)
+    except ProbeError as exc:
+        folder.discard()
+        raise fail(exc) from None
+    except BaseException:
+        folder.discard()
+        raise
+    kept = folder.commit()
+    if as_json:
+        typer.echo((out_dir / "matrix.json").read_text(encoding="utf-8").rstrip())
+    else:
+        for row in merged.rows:
+            mark = "ok  " if row.matched else "FAIL"
+            expected = f" (expected {row.expected.value})" if row.expected and not row.matched else ""
+            out.print(f"{mark} {row.name}: {row.outcome.value}{expected}", markup=False)
+    if junit is not None:
+        cases = [
+            CheckResult(
+                name=row.name,
+                report=report,
+                expected=row.expected,
+                error=row.error if report is None else None,
+                report_path=str(out_dir / row.name),
+            )
+            for row, report in zip(merged.rows, merged.reports, strict=True)
+        ]
+        write_junit(junit, cases, suite_name=merged.name)
+    if kept is not None:
+        err.print(f"previous matrix kept at {kept}", markup=False)
+    err.print(f"matrix: {(out_dir / 'matrix.html').resolve().as_uri()}", markup=False)
+    raise typer.Exit(merged.exit_code)
 
 
 def main() -> None:

@@ -127,6 +127,7 @@ class Observation(Frozen):
     conflicts: tuple[str, ...] = ()
     page_url: str | None = None
     error: str | None = Field(default=None, description="why the probe could not observe, when it could not")
+    warnings: tuple[str, ...] = Field(default=(), description="what the probe observed despite (a page still busy)")
 
 
 class AccountLine(Frozen):

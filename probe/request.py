@@ -11,6 +11,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from probe.errors import InputError, validation_lines
 from probe.models import CreditSource, Frozen, GiftCardKind, Intent
+from probe.timing import Timing
 
 DEFAULT_TIMEOUT_S = 60.0
 # The command line's (and the Python API's) spellings of the fields whose names differ.
@@ -43,6 +44,7 @@ class CheckRequest(Frozen):
     baseline: Path | None = None
     storage_state: Path | None = None
     use_existing_context: bool = False
+    timing: Timing = Timing()
     apply: bool = Field(default=True, description="press a credit's own apply / use / select control (--no-apply)")
 
     @model_validator(mode="after")

@@ -13,6 +13,7 @@ from playwright.async_api import Browser, async_playwright
 from probe.detect import observe
 from probe.detect.settle import settle
 from probe.detect.signals import classify
+from probe.detect.track import install_tracking
 from probe.detect.vocabulary import credit_patterns, source_hint, strip_balance
 from probe.models import Evidence, Observation, OptionState
 from probe.money import parse_balance
@@ -38,6 +39,7 @@ CHOICES: dict[str, tuple[list[Any], list[Any]]] = {}
 
 async def _observe_one(browser: Browser, url: str, spec: dict[str, Any]) -> tuple[Observation, str]:
     context = await browser.new_context(viewport={"width": 1100, "height": 800}, service_workers="block")
+    await install_tracking(context)
     try:
         page = await context.new_page()
         # The guard a real check installs: trials must not need it, but nothing may get past it either.

@@ -16,21 +16,34 @@ ALLOWED: dict[str, set[str]] = {
     "version": set(),
     "errors": set(),
     "models": {"errors"},
-    "request": {"errors", "models"},
+    "timing": {"models"},
+    "request": {"errors", "models", "timing"},
     "money": {"errors", "models"},
     "safety": {"errors", "models"},
     "walk": {"errors", "models", "safety"},
-    "detect": {"errors", "models", "money", "safety"},
+    "detect": {"errors", "models", "money", "safety", "timing"},
     "decide": {"errors", "models", "money"},
     "report": {"errors", "models", "version"},
-    "run": {"errors", "models", "money", "version", "request", "safety", "walk", "detect", "decide", "report"},
-    "api": {"errors", "models", "request", "run"},
+    "run": {
+        "errors",
+        "models",
+        "money",
+        "timing",
+        "version",
+        "request",
+        "safety",
+        "walk",
+        "detect",
+        "decide",
+        "report",
+    },
+    "api": {"errors", "models", "request", "run", "timing"},
     "cli": {"errors", "models", "money", "request", "walk", "decide", "report", "run"},
     "pytest_plugin": {"models", "api"},
     "__init__": {"version", "api"},
     "__main__": {"cli"},
 }
-BROWSER_FREE = ("models", "money", "request", "safety", "decide")
+BROWSER_FREE = ("models", "money", "timing", "request", "safety", "decide")
 # Third-party packages a stage must never import (typer only in the CLI; rules and models stay browser-free).
 FORBIDDEN: dict[str, set[str]] = {
     stage: {"typer"} | ({"playwright", "fastapi", "uvicorn"} if stage in BROWSER_FREE else set())

@@ -274,3 +274,16 @@ def test_serve_in_thread_runs_a_real_server_and_stops_it() -> None:
 def test_serve_in_thread_rejects_an_unknown_scenario() -> None:
     with pytest.raises(UnknownScenario), serve_in_thread(scenario="nope"):
         pass  # pragma: no cover
+
+
+def test_the_totals_update_is_a_request_whose_answer_greys_the_late_rows() -> None:
+    """totals-update-disables greys its option through /api/checkout/totals, not a timer: a probe can see it coming."""
+    with TestClient(create_app("totals-update-disables")) as client:
+        add_to_cart(client)
+        page = client.get("/checkout/payment").text
+        assert "data-late-disable" in page, "the option is first shown as selectable"
+        answer = client.get("/api/checkout/totals").json()
+        assert answer["greyed"] and all(f'id="{row}"' in page for row in answer["greyed"])
+    with TestClient(create_app("default")) as client:
+        add_to_cart(client)
+        assert client.get("/api/checkout/totals").json() == {"greyed": []}

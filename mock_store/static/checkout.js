@@ -72,17 +72,20 @@
     if (reason) { reason.hidden = false; }
   }
 
-  function totalsUpdate(delay) {
-    var rows = list.querySelectorAll("[data-late-disable]");
-    if (!rows.length) { return; }
-    setTimeout(function () {
-      var status = document.getElementById("totals-status");
-      if (status) { status.hidden = false; }
-      setTimeout(function () {
-        rows.forEach(greyOut);
-        if (status) { status.hidden = true; }
-      }, 300);
-    }, delay);
+  // The store recomputes the totals on the server; its answer says which credit rows can no longer be used.
+  function totalsUpdate() {
+    if (!list.querySelector("[data-late-disable]")) { return; }
+    var status = document.getElementById("totals-status");
+    if (status) { status.hidden = false; }
+    fetch("/api/checkout/totals", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (answer) {
+        (answer.greyed || []).forEach(function (id) {
+          var row = document.getElementById(id);
+          if (row) { greyOut(row); }
+        });
+      })
+      .finally(function () { if (status) { status.hidden = true; } });
   }
 
   function removeScripted() {
@@ -96,7 +99,7 @@
   function settle() {
     removeScripted();
     var disableAfter = number(list.getAttribute("data-disable-after-ms"));
-    if (disableAfter !== null) { totalsUpdate(disableAfter); }
+    if (disableAfter !== null) { whenLoaded(totalsUpdate); }
   }
 
   var lateMs = number(list.getAttribute("data-late-ms")) || 0;

@@ -30,6 +30,7 @@ from probe.errors import InputError, regex_problem
 from probe.models import CreditOption, Evidence, Observation, OptionState, PageKind
 from probe.money import parse_balance
 from probe.safety.mask import mask_observation
+from probe.timing import DEFAULT_TIMING, Timing
 
 SCAN_JS = (Path(__file__).with_name("scan.js")).read_text(encoding="utf-8")
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
@@ -178,7 +179,12 @@ def _unknown(page: Page, error: str, evidence: list[Evidence]) -> Observation:
 
 
 async def observe(
-    page: Page, *, option_label: str | None = None, timeout_s: float = 10.0, apply: bool = True
+    page: Page,
+    *,
+    option_label: str | None = None,
+    timeout_s: float = 10.0,
+    apply: bool = True,
+    timing: Timing = DEFAULT_TIMING,
 ) -> Observation:
     """Observe the page as it is (no navigation) and describe each credit option on it.
 
@@ -187,18 +193,21 @@ async def observe(
     problem = regex_problem(option_label) if option_label else None
     if problem:
         raise InputError(f"--option-label {option_label!r}: {problem}")
-    return await _observe(page, option_label, timeout_s, again=True, apply=apply)
+    return await _observe(page, option_label, timeout_s, timing, again=True, apply=apply)
 
 
 async def _observe(
-    page: Page, option_label: str | None, timeout_s: float, *, again: bool, apply: bool = True
+    page: Page, option_label: str | None, timeout_s: float, timing: Timing, *, again: bool, apply: bool = True
 ) -> Observation:
     credit = credit_patterns(option_label)
     start = time.monotonic()
     if page.url.startswith("chrome-error://"):
         return _unknown(page, "the browser shows an error page: the payment page did not load", [])
-    settled = await settle(page, timeout_s=timeout_s, credit=credit)
+    settled = await settle(page, timeout_s=timeout_s, credit=credit, timing=timing)
     evidence: list[Evidence] = []
+    warnings = (settled.warning,) if settled.warning else ()
+    if settled.warning:
+        evidence.append(Evidence(signal="settle_capped", value=settled.warning, weight=0))
     if settled.saw_busy:
         evidence.append(Evidence(signal="settle", value="waited out: " + "; ".join(settled.saw_busy)))
     if not settled.ok:
@@ -227,8 +236,8 @@ async def _observe(
     found = [f for f in found if not (f.item["invisible"] and f.item["name"].lower() in shown_names)]
     for f in found:
         f.evidence = gather(f.item)
-        if time.monotonic() - start < timeout_s + 5:
-            trial = await run_trial(page, f.frame, f.item, f.control, f.target, f.select, credit, apply=apply)
+        if time.monotonic() - start < timeout_s + timing.trials_extra_s:
+            trial = await run_trial(page, f.frame, f.item, f.control, f.target, f.select, credit, timing, apply=apply)
             f.evidence.extend(trial.evidence)
             if trial.restored:
                 f.evidence.append(trial.restored)
@@ -245,7 +254,7 @@ async def _observe(
                     Evidence(signal="balance_revealed", value=f"{trial.balance} shown once selected", weight=0)
                 )
     if again and await _rebuilt(found):
-        later = await _observe(page, option_label, timeout_s, again=False, apply=apply)
+        later = await _observe(page, option_label, timeout_s, timing, again=False, apply=apply)
         note = Evidence(
             signal="re_rendered", value="the page rebuilt its payment options while observed; observed them again"
         )
@@ -288,9 +297,12 @@ async def _observe(
         evidence.append(Evidence(signal="page_kind", value=f"{place.kind}: {'; '.join(place.evidence)}", weight=0))
         if place.kind is not PageKind.payment:
             unknown = _unknown(page, what_to_do(place), evidence)
-            return mask_observation(unknown.model_copy(update={"page_kind": place.kind}))
+            return mask_observation(unknown.model_copy(update={"page_kind": place.kind, "warnings": tuple(warnings)}))
     secrets = [v for s in scans for v in s.data["secrets"]]
-    return mask_observation(_summarise(page, options, evidence, conflicts, scans), secrets)
+    observation = _summarise(page, options, evidence, conflicts, scans)
+    if warnings:
+        observation = observation.model_copy(update={"warnings": tuple(warnings)})
+    return mask_observation(observation, secrets)
 
 
 def _with_store_applied(

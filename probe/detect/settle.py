@@ -1,4 +1,4 @@
-"""Wait for a payment page to settle: no loading overlay, no churn, and late credit options given time to arrive."""
+"""Wait for a payment page to settle: nothing in flight, no loading overlay, a quiet payment area; bounded."""
 
 from __future__ import annotations
 
@@ -10,44 +10,33 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 
+from probe.detect.track import TRACK_JS, navigating, track_options
 from probe.detect.vocabulary import BUSY_TEXT
+from probe.timing import DEFAULT_TIMING, Timing
 
 SETTLE_JS = r"""
 (opts) => {
-  const key = "__probeSettle";
-  let st = window[key];
-  if (!st) {
-    st = { last: performance.now(), roots: new WeakSet() };
-    st.mo = new MutationObserver(() => { st.last = performance.now(); });
-    Object.defineProperty(window, key, { value: st, enumerable: false });
-  }
-  const watch = (root) => {
-    if (st.roots.has(root)) return;
-    st.roots.add(root);
-    st.mo.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
-  };
+  const st = window.__probeTrack || (TRACK)(opts.track);
   const busyRe = new RegExp(opts.busy, "i");
   const classRe = new RegExp("(^|[\\s_-])(blockui|blockoverlay|loading|loader|spinner|is-loading|is-busy|" +
     "loading-mask|skeleton|processing)([\\s_-]|$)", "i");
-  const credit = opts.credit.map((p) => new RegExp(p, "i"));
   const byClassCandidate = (el, cls) => {
     if (!classRe.test(cls) && !classRe.test(el.id || "")) return false;
     const t = (el.textContent || "").trim();
     return t === "" || (t.length < 80 && busyRe.test(t));
   };
   const busy = [];
-  let text = document.body ? document.body.innerText || "" : "";
-  for (const h of document.querySelectorAll("header, nav, [role=banner]")) text = text.replace(h.innerText || "", " ");
   const shown = (el) => {
     if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return false;
     const r = el.getBoundingClientRect();
     return r.width >= 4 && r.height >= 4;
   };
+  const shadowText = [];
   const walk = (root) => {
-    watch(root);
+    st.watch(root);
     for (const el of root.querySelectorAll("*")) {
       if (el.shadowRoot) {
-        for (const c of el.shadowRoot.children) if (c.innerText) text += "\n" + c.innerText;
+        for (const c of el.shadowRoot.children) if (c.innerText) shadowText.push(c.innerText);
         walk(el.shadowRoot);
       }
       if (busy.length > 3 || /^(SCRIPT|STYLE|HEAD|META|LINK|HTML|BODY)$/.test(el.tagName)) continue;
@@ -55,8 +44,7 @@ SETTLE_JS = r"""
       const ab = el.getAttribute("aria-busy") === "true";
       // A loader, overlay or skeleton has no words of its own, or busy words ("Please wait…"); an element that
       // merely carries a class like Shopify's "skeleton-while-loading" around real content is not busy.
-      const own = byClassCandidate(el, cls);
-      const byClass = own;
+      const byClass = !ab && byClassCandidate(el, cls);
       let byText = false;
       if (!ab && !byClass && el.childElementCount <= 2) {
         const t = (el.textContent || "").trim();
@@ -72,31 +60,44 @@ SETTLE_JS = r"""
   };
   walk(document);
   const now = performance.now();
-  return {
+  for (const [id, due] of st.timers) if (now > due + opts.overdueMs) st.timers.delete(id);
+  const out = {
     ready: document.readyState,
     age: now,
-    quiet: now - st.last,
+    late: st.late,
+    quiet: now - st.lastPay,
+    net: st.net,
+    sinceNet: st.lastNet ? now - st.lastNet : Infinity,
+    timers: st.timers.size,
     busy,
-    words: credit.some((r) => r.test(text)) || text.split("\n").some((l) => credit.some((r) => r.test(l))),
+    words: true,
   };
+  if (st.late) {
+    // Without the tracker's early view, late options get a fixed time: look for credit words.
+    const credit = opts.credit.map((p) => new RegExp(p, "i"));
+    let text = document.body ? document.body.innerText || "" : "";
+    for (const h of document.querySelectorAll("header, nav, [role=banner]")) {
+      text = text.replace(h.innerText || "", " ");
+    }
+    text += "\n" + shadowText.join("\n");
+    out.words = credit.some((r) => r.test(text)) || text.split("\n").some((l) => credit.some((r) => r.test(l)));
+  }
+  return out;
 }
-"""
+""".replace("(TRACK)", "(" + TRACK_JS.strip() + ")")
 
-QUIET_MS_YOUNG = 700.0  # a page younger than YOUNG_MS may still be running its first scripts
-QUIET_MS = 120.0
-YOUNG_MS = 2500.0
-LATE_OPTIONS_MS = 4500.0  # options may arrive up to ~3 s after load
-CHURN_GIVE_UP_MS = 6000.0  # a page that never stops mutating (a countdown) is taken as it is
+OVERDUE_MS = 1000.0  # a tracked timer this late (a throttled frame) is no longer waited for
 
 
 @dataclass(frozen=True)
 class Settled:
-    """How the wait ended."""
+    """How the wait ended; `warning` says what was still busy when the probe observed anyway."""
 
     ok: bool
     waited_s: float
     why: str
     saw_busy: tuple[str, ...] = ()
+    warning: str | None = None
 
 
 async def _frame_state(frame: Frame, opts: dict[str, Any]) -> dict[str, Any] | None:
@@ -107,10 +108,44 @@ async def _frame_state(frame: Frame, opts: dict[str, Any]) -> dict[str, Any] | N
     return state
 
 
-async def settle(page: Page, *, timeout_s: float, credit: list[str]) -> Settled:
-    """Poll the page until it is settled or `timeout_s` has passed."""
+def _still(live: list[dict[str, Any]], timing: Timing, navigation: bool) -> str | None:
+    """Why the page is not settled yet (None when it is), from every frame's state."""
+    busy = [b for s in live for b in s["busy"]]
+    if navigation:
+        return "a navigation is in flight"
+    if any(s["ready"] != "complete" for s in live):
+        return "the page is still loading"
+    if any(s["net"] > 0 for s in live):
+        return f"{sum(int(s['net']) for s in live)} request(s) in flight"
+    if any(float(s["sinceNet"]) < timing.request_grace_ms for s in live):
+        return "a request just answered"
+    if any(s["timers"] > 0 for s in live):
+        return f"{sum(int(s['timers']) for s in live)} timer(s) due soon"
+    if busy:
+        return "still busy: " + ", ".join(busy[:3])
+    main = live[0]
+    age, quiet = float(main["age"]), min(float(s["quiet"]) for s in live)
+    if main["late"]:
+        need = timing.untracked_quiet_young_ms if age < timing.untracked_young_ms else timing.untracked_quiet_ms
+        if quiet < need:
+            return "the page is still changing"
+        if not any(s["words"] for s in live) and age < timing.untracked_late_options_ms:
+            return "no credit option yet (late options get time to arrive)"
+        return None
+    if quiet < timing.quiet_ms:
+        return "the payment area is still changing"
+    return None
+
+
+async def settle(page: Page, *, timeout_s: float, credit: list[str], timing: Timing = DEFAULT_TIMING) -> Settled:
+    """Poll the page until nothing is pending and the payment area is quiet, the stall cap passes, or `timeout_s`."""
     start = time.monotonic()
-    opts = {"busy": BUSY_TEXT, "credit": credit}
+    opts = {
+        "busy": BUSY_TEXT,
+        "credit": credit,
+        "overdueMs": OVERDUE_MS,
+        "track": track_options(timing, late=True),
+    }
     saw: list[str] = []
     why = "not checked"
     while True:
@@ -120,21 +155,20 @@ async def settle(page: Page, *, timeout_s: float, credit: list[str]) -> Settled:
         if main is None or not live:
             why = "the page could not be read"
         else:
-            age = float(main["age"])
-            busy = [b for s in live for b in s["busy"]]
-            saw.extend(b for b in busy if b not in saw)
-            quiet = min(float(s["quiet"]) for s in live)
-            need = QUIET_MS_YOUNG if age < YOUNG_MS else QUIET_MS
-            if any(s["ready"] != "complete" for s in live):
-                why = "the page is still loading"
-            elif busy:
-                why = "still busy: " + ", ".join(busy[:3])
-            elif quiet < need and age < CHURN_GIVE_UP_MS:
-                why = "the page is still changing"
-            elif not any(s["words"] for s in live) and age < LATE_OPTIONS_MS:
-                why = "no credit option yet (late options get time to arrive)"
-            else:
+            saw.extend(b for s in live for b in s["busy"] if b not in saw)
+            still = _still(live, timing, navigating(page))
+            if still is None:
                 return Settled(True, time.monotonic() - start, "settled", tuple(saw[:5]))
+            why = still
+            # Only changes in or near the payment area hold the probe: a spinner that never stops, a clock or a
+            # poll elsewhere does not, once the payment area has been quiet for the stall cap.
+            quiet = min(float(s["quiet"]) for s in live)
+            if quiet >= timing.stall_cap_ms and float(main["age"]) >= timing.stall_cap_ms:
+                warning = (
+                    f"observed anyway: the payment area did not change for {timing.stall_cap_ms / 1000:g} s "
+                    f"while the page was still busy ({why})"
+                )
+                return Settled(True, time.monotonic() - start, "capped", tuple(saw[:5]), warning)
         if time.monotonic() - start >= timeout_s:
             return Settled(False, time.monotonic() - start, why, tuple(saw[:5]))
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(timing.poll_ms / 1000)

@@ -14,6 +14,7 @@ from probe.detect.settle import settle
 from probe.detect.vocabulary import MONEY, REASON_WORDS
 from probe.models import Evidence, OptionState
 from probe.safety.refusal import click_refusal
+from probe.timing import DEFAULT_TIMING, Timing
 
 HIT_JS = r"""
 (target, control) => {
@@ -73,17 +74,21 @@ LINES_JS = r"""
 }
 """
 QUIET_JS = r"""
-() => new Promise((resolve) => {
+([quietMs, maxMs]) => new Promise((resolve) => {
+  // With the tracker, only the payment area's changes count (a ticking clock does not hold the trial).
+  const st = window.__probeTrack;
+  const later = (st && st.later) || setTimeout;
   let last = performance.now();
   const start = last;
-  const mo = new MutationObserver(() => { last = performance.now(); });
-  mo.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  const mo = st ? null : new MutationObserver(() => { last = performance.now(); });
+  if (mo) mo.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   const tick = () => {
     const now = performance.now();
-    if (now - last >= 150 || now - start >= 1500) { mo.disconnect(); resolve(now - start); }
-    else setTimeout(tick, 30);
+    if (st) last = st.lastPay;  // a click that changed nothing near the options needs no wait
+    if (now - last >= quietMs || now - start >= maxMs) { if (mo) mo.disconnect(); resolve(now - start); }
+    else later(tick, 30);
   };
-  setTimeout(tick, 30);
+  later(tick, 30);
 })
 """
 PREVIOUS_JS = r"""
@@ -177,6 +182,7 @@ async def run_trial(
     target: ElementHandle,
     select: ElementHandle | None,
     credit: list[str],
+    timing: Timing = DEFAULT_TIMING,
     *,
     apply: bool = True,
 ) -> TrialResult:
@@ -188,7 +194,7 @@ async def run_trial(
     why = skip_reason(item)
     if not why and not apply and item["kind"] not in SELECTING_KINDS:
         why = "pressing apply controls is off (--no-apply)"
-    if not why and not may_press(item["name"]):
+    if not why and item["kind"] not in SELECTING_KINDS and not may_press(item["name"]):
         why = "the guard refuses to press it"
     if why:
         result.evidence.append(Evidence(signal="trial_selection", value=f"not tried: {why}", weight=0))
@@ -228,14 +234,14 @@ async def run_trial(
     page.on("dialog", on_dialog)
     try:
         if select is not None:
-            await select.select_option(element=control, timeout=1500)
+            await select.select_option(element=control, timeout=timing.select_option_ms)
         else:
             box = await target.bounding_box()
             if box is None:
                 raise PlaywrightError("the option has no box to click")
             await page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
-        await frame.evaluate(QUIET_JS)
-        await settle(page, timeout_s=3.0, credit=credit)
+        await frame.evaluate(QUIET_JS, [timing.trial_quiet_ms, timing.trial_quiet_max_ms])
+        await settle(page, timeout_s=timing.trial_settle_s, credit=credit, timing=timing)
         selected = bool(await control.evaluate(STATE_JS))
     except PlaywrightError as exc:
         result.evidence.append(Evidence(signal="trial_selection", value=f"click failed: {exc.message[:80]}", weight=0))
@@ -251,7 +257,7 @@ async def run_trial(
     if selected and not item["balance"]:
         result.balance = _revealed_balance(new)
     if selected:
-        await _restore(page, frame, control, item, previous, result)
+        await _restore(page, frame, control, item, previous, result, timing)
     if item["kind"] in SELECTING_KINDS:
         if selected:
             result.evidence.append(
@@ -337,6 +343,7 @@ async def _restore(
     item: dict[str, Any],
     previous: ElementHandle | None,
     result: TrialResult,
+    timing: Timing,
 ) -> None:
     """Put the page back as the shopper left it: re-choose what was chosen before, or toggle the box back off."""
     if previous is None:
@@ -346,7 +353,7 @@ async def _restore(
         if click_refusal(was["role"], was["name"], was["tag"], was["type"]):
             return
         await previous.evaluate(RESTORE_JS)
-        await frame.evaluate(QUIET_JS)
+        await frame.evaluate(QUIET_JS, [timing.trial_quiet_ms, timing.trial_quiet_max_ms])
         back = not bool(await control.evaluate(STATE_JS))
     except PlaywrightError:
         return

@@ -27,11 +27,22 @@ class MatrixRow(Frozen):
     error: str | None = None
 
 
+class ShardInfo(Frozen):
+    """Which part of a matrix a sharded run holds: shard `index` of `total`, from cell `first` of `cells`."""
+
+    index: int
+    total: int
+    first: int
+    cells: int
+    name: str
+
+
 class MatrixFile(Frozen):
-    """The contents of matrix.json."""
+    """The contents of matrix.json (`shard` only in a sharded run's folder)."""
 
     schema_version: int = 1
     rows: tuple[MatrixRow, ...]
+    shard: ShardInfo | None = None
 
 
 def matrix_row(
@@ -99,8 +110,9 @@ def render_matrix_html(rows: Sequence[MatrixRow]) -> str:
     return render_page("matrix.html.j2", cells=cells, lines=lines, sources=sources, grid=grid, counts=counts)
 
 
-def write_matrix(rows: Sequence[MatrixRow], folder: Path) -> None:
-    """Write folder/matrix.json and folder/matrix.html."""
+def write_matrix(rows: Sequence[MatrixRow], folder: Path, shard: ShardInfo | None = None) -> None:
+    """Write folder/matrix.json and folder/matrix.html (a shard's matrix.json also says which part it holds)."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / "matrix.json", MatrixFile(rows=tuple(rows)).model_dump_json(indent=2))
+    data = MatrixFile(rows=tuple(rows), shard=shard)
+    write_atomic(folder / "matrix.json", data.model_dump_json(indent=2, exclude={"shard"} if shard is None else None))
     write_atomic(folder / "matrix.html", render_matrix_html(rows))

@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import async_playwright
 
@@ -124,6 +125,7 @@ async def check_in_browser(
 ) -> Report:
     """One check in its own context of an already running browser (`cookies` set in it before it starts)."""
     from probe.detect import observe
+    from probe.detect.track import install_tracking
     from probe.report.annotate import annotated_screenshot
 
     request = prepared.request
@@ -131,6 +133,7 @@ async def check_in_browser(
     deadline = deadline or Deadline(request.timeout_s)
     guard = OrderGuard(prepared.profile.guard.order_endpoints)
     context, owned = await check_context(prepared, browser)
+    await install_tracking(context, request.timing)
     if cookies:
         await context.add_cookies(list(cookies))
     trace: str | None = None
@@ -170,8 +173,10 @@ async def check_in_browser(
                 await sign_in(walker, login, progress)
                 opened = await walker.open(url, "payment selection", record_success=False)
         else:
-            progress(f"opening {url}")
-            await walker.open(url, "open store", record_success=False)
+            if login or not _same_page(url, urljoin(url, prepared.profile.start_url)):
+                # The URL may set state the walk needs (a /scenario/NAME link); the same page is not opened twice.
+                progress(f"opening {url}")
+                await walker.open(url, "open store", record_success=False)
             await sign_in(walker, login, progress)
             if request.trace and login:
                 # Signing in is never traced: the trace covers what follows it.
@@ -179,9 +184,11 @@ async def check_in_browser(
                 tracing = True
             lines = await read_account(prepared, walker, url, progress)
             await walker.open(prepared.profile.start_url, "open store", record_success=False)
-            for step in prepared.profile.steps:
+            steps = prepared.profile.steps
+            for i, step in enumerate(steps):
                 progress(f"step: {step.name}")
-                await walker.run_step(step)
+                # The last step's picture is the payment page: the annotated screenshot below shows it.
+                await walker.run_step(step, picture=i < len(steps) - 1)
         progress("observing the payment selection")
         observation = await asyncio.wait_for(
             observe(
@@ -189,11 +196,10 @@ async def check_in_browser(
                 option_label=prepared.option_label,
                 timeout_s=max(deadline.remaining_ms() / 1000, 1),
                 apply=request.apply,
+                timing=request.timing,
             ),
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
-        if request.payment_page:
-            await walker.record("payment selection", step_start, retries=opened)
         if observation.credit_options:
             annotated = "payment-annotated.png"
             try:
@@ -202,8 +208,10 @@ async def check_in_browser(
                     annotated_screenshot(page, observation, staging / annotated, walker.mask_locators()),
                     timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
                 )
-            except Exception:  # noqa: BLE001 - the plain step screenshot is still there
+            except Exception:  # noqa: BLE001 - the step gets a plain screenshot instead
                 annotated = None
+        if request.payment_page:
+            await walker.record("payment selection", step_start, retries=opened, picture=annotated or True)
     except FlowError as exc:
         observation = inconclusive(str(exc), page.url)
     except TimeoutError:
@@ -211,6 +219,9 @@ async def check_in_browser(
     except Exception as exc:  # noqa: BLE001 - anything the browser throws makes the check inconclusive
         observation = inconclusive(first_line(exc), page.url)
     finally:
+        if not request.payment_page:
+            with contextlib.suppress(Exception):
+                await walker.picture_last_step(annotated)
         if tracing:
             trace = "trace.zip"
             try:
@@ -271,3 +282,9 @@ async def read_account(prepared: Prepared, walker: Walker, url: str, progress: P
         return ()
     await walker.record("account credit", started)
     return lines
+
+
+def _same_page(a: str, b: str) -> bool:
+    """Whether two URLs name the same page ("http://h" and "http://h/" do)."""
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.scheme, pa.netloc, pa.path or "/", pa.query) == (pb.scheme, pb.netloc, pb.path or "/", pb.query)

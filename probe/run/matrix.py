@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from probe.report.junit import CheckResult
     from probe.report.matrix import MatrixRow
+    from probe.run.shard import Shard
 
 __all__ = [
     "Cell",
@@ -129,6 +130,8 @@ async def run_cells(
 
     if workers < 1:
         raise InputError(f"--workers {workers}: give 1 or more")
+    if not cells:
+        return []
     choice = None if endpoints else find_browser(browser_path)
     gate = asyncio.Semaphore(workers)
     with _store(cells, store_url) as base_url:
@@ -220,12 +223,18 @@ async def run_matrix(
     progress: Progress = lambda _: None,
     on_start: Callable[[list[Cell]], None] = lambda _: None,
     on_done: Callable[[CellResult], None] = lambda _: None,
+    shard: Shard | None = None,
 ) -> MatrixResult:
-    """Expand, prepare and run the matrix; write one report folder per check and the matrix page under `out`."""
+    """Expand, prepare and run the matrix (or its `shard`); write a report folder per check and the matrix page."""
     from probe.report.folder import ReportFolder
-    from probe.report.matrix import write_matrix
+    from probe.report.matrix import ShardInfo, write_matrix
 
     cells = expand(spec, out, no_apply=no_apply, storage_state=storage_state, browser_path=browser_path)
+    info = None
+    if shard is not None:
+        start, stop = shard.span(len(cells))
+        info = ShardInfo(index=shard.index, total=shard.total, first=start, cells=len(cells), name=spec.name)
+        cells = cells[start:stop]
     prepared = prepare_cells(cells)
     on_start(cells)
     folder = ReportFolder(out)
@@ -242,7 +251,7 @@ async def run_matrix(
             on_done=on_done,
         )
         rows = tuple(row_of(r) for r in results)
-        write_matrix(rows, folder.staging)
+        write_matrix(rows, folder.staging, info)
     except BaseException:
         folder.discard()
         raise

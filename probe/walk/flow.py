@@ -300,8 +300,8 @@ class Walker:
         elif isinstance(action, prof.Check):
             await target.check(timeout=timeout)
 
-    async def run_step(self, step: prof.Step) -> Step:
-        """Run one step's actions, retrying flaky ones a bounded number of times; screenshot it."""
+    async def run_step(self, step: prof.Step, *, picture: bool = True) -> Step:
+        """Run one step's actions, retrying flaky ones a bounded number of times; screenshot it (if `picture`)."""
         started = time.monotonic()
         retries = 0
         error: str | None = None
@@ -329,7 +329,7 @@ class Walker:
                 landed = None if ambiguous or (went and not self.signing_in) else self.sign_in_cause()
                 error = self.blocked_cause(blocked_before) or landed or error
                 break
-        return await self.record(step.name, started, error=error, retries=retries)
+        return await self.record(step.name, started, error=error, retries=retries, picture=picture)
 
     def blocked_cause(self, since: int) -> str | None:
         """The message for a step whose navigation the guard stopped (it shows up later as a missing element)."""
@@ -360,10 +360,20 @@ class Walker:
         )
 
     async def record(
-        self, name: str, started: float, *, error: str | None = None, retries: int = 0, fatal: bool = True
+        self,
+        name: str,
+        started: float,
+        *,
+        error: str | None = None,
+        retries: int = 0,
+        fatal: bool = True,
+        picture: bool | str = True,
     ) -> Step:
-        """Screenshot the page and append a Step; raise FlowError if a fatal step failed."""
-        shot = await self.screenshot(name)
+        """Append a Step with a screenshot (or the picture already taken, or none); FlowError if a fatal step failed.
+
+        A failed step always gets its picture: it is what the report shows about the failure.
+        """
+        shot = picture if isinstance(picture, str) else await self.screenshot(name) if picture or error else None
         error = self.redact(error) if error is not None else None
         entry = Step(
             name=name,
@@ -378,6 +388,13 @@ class Walker:
         if error is not None and fatal:
             raise FlowError(f"step '{name}' failed: {error}")
         return entry
+
+    async def picture_last_step(self, shot: str | None) -> None:
+        """Give the last step (recorded without a picture) `shot`, or a screenshot taken now."""
+        if not self.steps or self.steps[-1].screenshot is not None:
+            return
+        last = self.steps[-1]
+        self.steps[-1] = last.model_copy(update={"screenshot": shot or await self.screenshot(last.name)})
 
 
 # Browser errors a person can act on, by the marker in Playwright's message.
