@@ -237,3 +237,25 @@ def test_matrix_targets_take_a_storage_state(session_file: Path, store_url: str,
     )
     assert given.exit_code == 0, given.stderr
     assert [r["outcome"] for r in json.loads(given.stdout)["rows"]] == ["can_use", "can_use"]
+
+
+def test_a_payment_page_that_asks_to_sign_in_with_a_stale_session_says_to_renew_it(
+    session_file: Path, store_url: str, tmp_path: Path
+) -> None:
+    """The detector proves the page is a sign-in page; the session given is what the message names."""
+    state = json.loads(session_file.read_text())
+    old = time.time() - (ACCOUNT.session_days + 1) * SECONDS_PER_DAY
+    for cookie in state["cookies"]:
+        if cookie["name"] == SESSION_COOKIE:
+            cookie["value"] = session_token(ACCOUNT.email, old)
+    expired = tmp_path / "expired.json"
+    expired.write_text(json.dumps(state))
+    out = tmp_path / "report"
+    url = f"{store_url}/checkout/payment"
+    result = runner.invoke(
+        app, ["check", url, "--payment-page", "--json", "--out", str(out), "--storage-state", str(expired)]
+    )
+    assert result.exit_code == 3, result.stderr
+    observation = json.loads(result.stdout)["observation"]
+    assert observation["page_kind"] == "sign_in" and observation["option_state"] == "unknown"
+    assert "looks expired" in observation["error"] and f"--save {expired}" in observation["error"]

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import async_playwright
 
 from probe.errors import InputError, first_line
-from probe.models import AccountLine, Observation, Report
+from probe.models import AccountLine, Observation, PageKind, Report
 from probe.report.folder import ReportFolder
 from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
 from probe.run.store import target_url
@@ -200,6 +200,7 @@ async def check_in_browser(
             ),
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
+        observation = _signed_in_cause(observation, walker)
         if observation.credit_options:
             annotated = "payment-annotated.png"
             try:
@@ -282,6 +283,14 @@ async def read_account(prepared: Prepared, walker: Walker, url: str, progress: P
         return ()
     await walker.record("account credit", started)
     return lines
+
+
+def _signed_in_cause(observation: Observation, walker: Walker) -> Observation:
+    """On a sign-in page, say what the session given was (expired, or login steps that did not sign in)."""
+    if observation.page_kind is not PageKind.sign_in:
+        return observation
+    cause = walker.sign_in_cause(landed=True)
+    return observation.model_copy(update={"error": cause}) if cause else observation
 
 
 def _same_page(a: str, b: str) -> bool:

@@ -341,10 +341,10 @@ class Walker:
                 )
         return None
 
-    def sign_in_cause(self) -> str | None:
-        """The message for a step that landed on the store's sign-in page."""
+    def sign_in_cause(self, *, landed: bool = False) -> str | None:
+        """The message for a step that landed on the store's sign-in page (`landed`: the page says it is one)."""
         url = self.page.url
-        if not looks_like_sign_in(url):
+        if not (landed or looks_like_sign_in(url)):
             return None
         shown = diagnose.private(url)
         if self.signing_in or self.has_login:
