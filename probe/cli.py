@@ -6,7 +6,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from typer.core import TyperGroup
 
 from probe.errors import InputError, ProbeError, regex_problem
 from probe.models import CreditSource, GiftCardKind, Intent, OptionState, Outcome, Verdict
+
+if TYPE_CHECKING:
+    from probe.report.matrix import MatrixRow
 
 
 class OneLineErrors(TyperGroup):
@@ -474,21 +477,12 @@ def matrix(
             )
     except ProbeError as exc:
         raise fail(exc) from None
-    if as_json:
-        typer.echo((out_dir / "matrix.json").read_text(encoding="utf-8").rstrip())
-    else:
-        for row in result.rows:
-            mark = "ok  " if row.matched else "FAIL"
-            expected = f" (expected {row.expected.value})" if row.expected and not row.matched else ""
-            out.print(f"{mark} {row.name}: {row.outcome.value}{expected}", markup=False)
+    _print_rows(result.rows, out_dir, as_json)
     if junit is not None:
         from probe.report.junit import write_junit
 
         write_junit(junit, junit_cases(result), suite_name=spec.name)
-    if result.kept is not None:
-        err.print(f"previous matrix kept at {result.kept}", markup=False)
-    err.print(f"matrix: {(out_dir / 'matrix.html').resolve().as_uri()}", markup=False)
-    raise typer.Exit(result.exit_code)
+    _matrix_done(result.kept, out_dir, result.exit_code)
 
 
 @app.command()
@@ -647,13 +641,7 @@ def _merge(folders: list[Path], out_dir: Path, as_json: bool, junit: Path | None
         folder.discard()
         raise
     kept = folder.commit()
-    if as_json:
-        typer.echo((out_dir / "matrix.json").read_text(encoding="utf-8").rstrip())
-    else:
-        for row in merged.rows:
-            mark = "ok  " if row.matched else "FAIL"
-            expected = f" (expected {row.expected.value})" if row.expected and not row.matched else ""
-            out.print(f"{mark} {row.name}: {row.outcome.value}{expected}", markup=False)
+    _print_rows(merged.rows, out_dir, as_json)
     if junit is not None:
         cases = [
             CheckResult(
@@ -666,10 +654,26 @@ def _merge(folders: list[Path], out_dir: Path, as_json: bool, junit: Path | None
             for row, report in zip(merged.rows, merged.reports, strict=True)
         ]
         write_junit(junit, cases, suite_name=merged.name)
+    _matrix_done(kept, out_dir, merged.exit_code)
+
+
+def _print_rows(rows: Sequence[MatrixRow], out_dir: Path, as_json: bool) -> None:
+    """A matrix run's (or merge's) result: matrix.json on stdout with --json, else a line per check."""
+    if as_json:
+        typer.echo((out_dir / "matrix.json").read_text(encoding="utf-8").rstrip())
+        return
+    for row in rows:
+        mark = "ok  " if row.matched else "FAIL"
+        expected = f" (expected {row.expected.value})" if row.expected and not row.matched else ""
+        out.print(f"{mark} {row.name}: {row.outcome.value}{expected}", markup=False)
+
+
+def _matrix_done(kept: Path | None, out_dir: Path, code: int) -> None:
+    """Where the matrix page is (and the previous one kept), then the matrix's exit code."""
     if kept is not None:
         err.print(f"previous matrix kept at {kept}", markup=False)
     err.print(f"matrix: {(out_dir / 'matrix.html').resolve().as_uri()}", markup=False)
-    raise typer.Exit(merged.exit_code)
+    raise typer.Exit(code)
 
 
 def main() -> None:
