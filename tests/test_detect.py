@@ -18,6 +18,7 @@ from probe.detect.vocabulary import credit_patterns, source_hint, strip_balance
 from probe.models import Evidence, Observation, OptionState
 from probe.money import parse_balance
 from probe.report.annotate import OVERLAY_ID, annotated_screenshot
+from probe.run.sync import run_sync
 from probe.walk.browser import LAUNCH_ARGS, find_browser
 from probe.walk.guard import OrderGuard
 
@@ -76,7 +77,7 @@ async def _observe_all(base: str, names: list[str]) -> dict[str, tuple[Observati
 @pytest.fixture(scope="module")
 def observed(pages_url: str) -> dict[str, tuple[Observation, str]]:
     """Every fixture page observed once, in one browser, pages in parallel batches."""
-    return asyncio.run(_observe_all(pages_url, sorted(EXPECTED)))
+    return run_sync(lambda: _observe_all(pages_url, sorted(EXPECTED)))
 
 
 def test_enough_fixture_pages() -> None:
@@ -159,7 +160,7 @@ def test_no_apply_presses_nothing(pages_url: str) -> None:
             finally:
                 await browser.close()
 
-    refused, took = asyncio.run(run())
+    refused, took = run_sync(lambda: run())
     assert refused.option_state is OptionState.selectable and refused.reason_text is None
     assert not any(e.signal == "apply_press" for e in refused.evidence)
     assert any("--no-apply" in e.value for e in took.evidence)
@@ -200,7 +201,7 @@ def test_observing_every_fixture_page_sent_nothing_to_the_server(
 
 def test_annotated_screenshot_outlines_options_and_cleans_up(pages_url: str, tmp_path: Path) -> None:
     out = tmp_path / "shots" / "payment-annotated.png"
-    obs, plain, overlay_left = asyncio.run(_annotate(pages_url, out))
+    obs, plain, overlay_left = run_sync(lambda: _annotate(pages_url, out))
     assert [o.option_state for o in obs.credit_options] == [OptionState.selectable, OptionState.greyed_out]
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

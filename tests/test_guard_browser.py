@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from starlette.routing import Route
 
 from mock_store.server import serve_app_in_thread
 from probe.models import Safety
+from probe.run.sync import run_sync
 from probe.walk.browser import LAUNCH_ARGS, find_browser
 from probe.walk.guard import OrderGuard
 
@@ -145,7 +145,7 @@ async def _visit(url: str) -> Safety:
 @pytest.fixture(scope="module")
 def visited(server: tuple[str, Received]) -> tuple[Safety, Received]:
     url, received = server
-    return asyncio.run(_visit(url)), received
+    return run_sync(lambda: _visit(url)), received
 
 
 @pytest.mark.parametrize("index", range(len(SHAPES)), ids=[s.id for s in SHAPES])

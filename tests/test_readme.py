@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import shlex
 import stat
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from mock_store.scenarios import load_scenario
 from mock_store.server import serve_in_thread
 from probe.cli import app
 from probe.run.login import login_session
+from probe.run.sync import run_sync
 
 pytestmark = pytest.mark.browser
 runner = CliRunner()
@@ -60,7 +61,7 @@ def test_the_readme_walkthrough_gives_the_right_verdict(tmp_path: Path, monkeypa
             if args[0] == "login":
                 # `probe login`'s own code path, not headed: the person's part is done on the same page.
                 save = Path(args[args.index("--save") + 1])
-                asyncio.run(login_session(args[1], save, person, headed=False))
+                run_sync(partial(login_session, args[1], save, person, headed=False))
                 assert stat.S_IMODE(save.stat().st_mode) == 0o600
                 continue
             result = runner.invoke(app, args)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import queue
 import re
@@ -18,6 +17,7 @@ from playwright.async_api import async_playwright
 from typer.testing import CliRunner
 
 from probe.cli import app
+from probe.run.sync import run_sync
 from probe.walk.browser import LAUNCH_ARGS, BrowserUnreachable, connect, find_browser
 
 runner = CliRunner()
@@ -130,13 +130,13 @@ async def _page_title(cdp: str | None = None, ws: str | None = None) -> str:
 
 
 def test_connect_over_cdp_and_ws(cdp_endpoint: str, ws_endpoint: str) -> None:
-    assert asyncio.run(_page_title(cdp=cdp_endpoint)) == "remote ok"
-    assert asyncio.run(_page_title(ws=ws_endpoint)) == "remote ok"
+    assert run_sync(lambda: _page_title(cdp=cdp_endpoint)) == "remote ok"
+    assert run_sync(lambda: _page_title(ws=ws_endpoint)) == "remote ok"
 
 
 def test_an_endpoint_nobody_answers_is_exit_2(tmp_path: Path) -> None:
     with pytest.raises(BrowserUnreachable, match="--cdp-endpoint http://127.0.0.1:9: cannot connect"):
-        asyncio.run(_unreachable())
+        run_sync(lambda: _unreachable())
     result = runner.invoke(app, ["check", "--cdp-endpoint", "http://127.0.0.1:9", "--out", str(tmp_path / "r")])
     assert result.exit_code == 2, result.output
     assert "cannot connect" in result.stderr and "Traceback" not in result.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from probe.detect import observe
 from probe.detect.track import install_tracking
 from probe.models import Observation
 from probe.request import CheckRequest
+from probe.run.sync import run_sync
 from probe.timing import Timing
 from probe.walk.browser import LAUNCH_ARGS, find_browser
 
@@ -49,7 +50,7 @@ def _settle_notes(obs: Observation) -> list[str]:
 
 @pytest.mark.browser
 def test_an_endless_spinner_is_observed_after_the_cap_with_a_warning(pages_url: str) -> None:
-    obs = asyncio.run(_observe(f"{pages_url}/endless-spinner-beside-options.html", timing=SHORT))
+    obs = run_sync(lambda: _observe(f"{pages_url}/endless-spinner-beside-options.html", timing=SHORT))
     assert obs.option_state.value == "greyed_out", obs
     assert len(obs.warnings) == 1 and "did not change for 0.8 s" in obs.warnings[0], obs.warnings
     assert any(e.signal == "settle_capped" for e in obs.evidence)
@@ -57,7 +58,7 @@ def test_an_endless_spinner_is_observed_after_the_cap_with_a_warning(pages_url: 
 
 @pytest.mark.browser
 def test_a_ticking_clock_away_from_the_options_holds_nothing(pages_url: str) -> None:
-    obs = asyncio.run(_observe(f"{pages_url}/ticking-clock-and-carousel.html", timing=SHORT))
+    obs = run_sync(lambda: _observe(f"{pages_url}/ticking-clock-and-carousel.html", timing=SHORT))
     assert obs.option_state.value == "selectable", obs
     assert obs.warnings == (), "a clock in the header is not the payment area changing"
 
@@ -75,6 +76,6 @@ def test_work_the_page_announced_is_waited_for(pages_url: str, page: str, state:
     """A timer due soon holds a tracked page; a page opened without the tracker gets the fixed late-option wait."""
     results: dict[str, Any] = {}
     for tracked in modes:
-        obs = asyncio.run(_observe(f"{pages_url}/{page}", timing=Timing(), tracked=tracked))
+        obs = run_sync(partial(_observe, f"{pages_url}/{page}", timing=Timing(), tracked=tracked))
         results[str(tracked)] = (obs.option_state.value, _settle_notes(obs))
     assert {k: v[0] for k, v in results.items()} == {str(m): state for m in modes}, results

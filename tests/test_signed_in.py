@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import stat
 import time
@@ -19,6 +18,7 @@ from mock_store.scenarios import load_scenario
 from mock_store.signin import SECONDS_PER_DAY, SESSION_COOKIE, session_token
 from probe.cli import app
 from probe.run.login import login_session
+from probe.run.sync import run_sync
 
 pytestmark = pytest.mark.browser
 runner = CliRunner()
@@ -42,7 +42,7 @@ async def person_signs_in(page: Page) -> None:
 def session_file(store_url: str, tmp_path: Path) -> Path:
     """A storage state saved through `probe login`'s own code path (not headed)."""
     path = tmp_path / "private" / "everymart.json"
-    asyncio.run(login_session(f"{store_url}/signin?scenario=signed-in", path, person_signs_in, headed=False))
+    run_sync(lambda: login_session(f"{store_url}/signin?scenario=signed-in", path, person_signs_in, headed=False))
     return path
 
 
@@ -193,7 +193,7 @@ def test_the_remote_browsers_own_signed_in_context(
             await person_signs_in(page)
             await page.close()
 
-    asyncio.run(sign_in_there())
+    run_sync(lambda: sign_in_there())
     signed_in_store = f"{store_url}/scenario/signed-in"
     fresh = runner.invoke(
         app, check_args(signed_in_store, tmp_path / "fresh", "--profile", str(PROFILE), "--cdp-endpoint", cdp_endpoint)

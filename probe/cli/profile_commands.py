@@ -22,14 +22,15 @@ def login(
     import asyncio
 
     from probe.run.login import login_session
+    from probe.run.sync import run_sync
 
     async def wait_for_person(_page: object) -> None:
         err.print("sign in in the browser window, then press Enter here to save the session…", markup=False)
         await asyncio.to_thread(sys.stdin.readline)
 
     try:
-        cookies = asyncio.run(
-            login_session(
+        cookies = run_sync(
+            lambda: login_session(
                 url, save, wait_for_person, browser_path=browser_path, progress=lambda m: err.print(m, markup=False)
             )
         )
@@ -91,9 +92,9 @@ def profile_check_command(
 
     Exit 0 when valid (and every step worked), 1 when a step failed, 2 for an invalid profile or bad input.
     """
-    import asyncio
 
     from probe.run.profile_check import validate, walk_profile
+    from probe.run.sync import run_sync
 
     try:
         profile = validate(file)
@@ -104,8 +105,8 @@ def profile_check_command(
                 markup=False,
             )
             return
-        result = asyncio.run(
-            walk_profile(
+        result = run_sync(
+            lambda: walk_profile(
                 profile,
                 url,
                 out=out_dir,
