@@ -19,7 +19,6 @@ import pytest
 
 from mock_store.server import serve_in_thread
 from probe.walk.browser import LAUNCH_ARGS, find_browser
-from probe.run.sync import run_sync
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +45,7 @@ def test_inside_a_running_event_loop(probe_check, store):
     async def body():  # as pytest-asyncio runs an async test (before pytest-playwright starts its own loop)
         return probe_check(store, profile="profiles/store.yaml", credit_source="promotional", today="2026-11-25")
 
-    assert run_sync(lambda: body()).verdict.outcome == "cannot_use"
+    assert asyncio.run(body()).verdict.outcome == "cannot_use"
 
 
 def test_beside_pytest_playwright(page, store, probe_check):
