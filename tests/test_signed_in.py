@@ -87,7 +87,8 @@ def test_without_a_session_the_message_says_how_to_get_one(store_url: str, tmp_p
     assert "sign-in page" in result.stderr and "--storage-state" in result.stderr and "probe login" in result.stderr
 
 
-def test_an_expired_session_says_to_renew_it(session_file: Path, store_url: str, tmp_path: Path) -> None:
+def expired_copy(session_file: Path, tmp_path: Path) -> Path:
+    """The saved session with its cookie re-issued past the store's session lifetime."""
     state = json.loads(session_file.read_text())
     old = time.time() - (ACCOUNT.session_days + 1) * SECONDS_PER_DAY
     for cookie in state["cookies"]:
@@ -95,6 +96,11 @@ def test_an_expired_session_says_to_renew_it(session_file: Path, store_url: str,
             cookie["value"] = session_token(ACCOUNT.email, old)
     expired = tmp_path / "expired.json"
     expired.write_text(json.dumps(state))
+    return expired
+
+
+def test_an_expired_session_says_to_renew_it(session_file: Path, store_url: str, tmp_path: Path) -> None:
+    expired = expired_copy(session_file, tmp_path)
     out = tmp_path / "report"
     result = runner.invoke(app, check_args(store_url, out, "--profile", str(PROFILE), "--storage-state", str(expired)))
     assert result.exit_code == 3
@@ -243,13 +249,7 @@ def test_a_payment_page_that_asks_to_sign_in_with_a_stale_session_says_to_renew_
     session_file: Path, store_url: str, tmp_path: Path
 ) -> None:
     """The detector proves the page is a sign-in page; the session given is what the message names."""
-    state = json.loads(session_file.read_text())
-    old = time.time() - (ACCOUNT.session_days + 1) * SECONDS_PER_DAY
-    for cookie in state["cookies"]:
-        if cookie["name"] == SESSION_COOKIE:
-            cookie["value"] = session_token(ACCOUNT.email, old)
-    expired = tmp_path / "expired.json"
-    expired.write_text(json.dumps(state))
+    expired = expired_copy(session_file, tmp_path)
     out = tmp_path / "report"
     url = f"{store_url}/checkout/payment"
     result = runner.invoke(
