@@ -1,47 +1,21 @@
-"""End to end: a check of every bundled scenario agrees with the scenario's `expect:` block.
+"""End to end through `probe check` itself: the embedded default, and choosing the option by credit source.
 
-The scenarios run in the session's Chromium (probe's own run_check); two checks go through `probe check` itself."""
+Every bundled scenario's `expect:` block is met by test_matrix (all scenarios at once, some also checked alone)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import httpx
 import pytest
-from expectations import assert_matches, probe_options
-from in_process import InProcessChecks
+from expectations import assert_matches
 from typer.testing import CliRunner
 
-from mock_store.scenarios import list_scenarios, load_scenario
 from probe.cli import app
 
 pytestmark = pytest.mark.browser
 
 runner = CliRunner()
-# Scenarios behind a sign-in need a session: tests/test_signed_in.py probes them.
-SCENARIOS = [name for name in list_scenarios() if load_scenario(name).sign_in is None]
-
-
-@pytest.mark.parametrize("name", SCENARIOS)
-def test_every_scenario_meets_its_expectation(
-    name: str, store_url: str, checks: InProcessChecks, tmp_path: Path
-) -> None:
-    out = tmp_path / "report"
-    done = checks.check(f"{store_url}/scenario/{name}", out=out, mask=False, **probe_options(name))
-    assert done.code == 0, done.report.observation.error
-    report = json.loads((out / "report.json").read_text())
-    assert report == json.loads(done.report.model_dump_json())
-    assert_matches(name, report)
-    assert report["safety"]["order_placed"] is False
-    # The walk's own requests (add to cart, address, codes) are ordinary: none was blocked, each is listed.
-    requests = report["safety"]["requests"]
-    assert any(r["method"] == "POST" and r["url"].endswith("/cart/add") for r in requests), requests
-    assert [r for r in requests if r["outcome"] != "allowed"] == []
-    for step in report["steps"]:
-        assert step["screenshot"] and (out / step["screenshot"]).is_file(), step
-    assert [s["name"] for s in report["steps"]][-1] == "payment selection"
-    assert httpx.get(f"{store_url}/api/orders").json()["orders"] == []
 
 
 def test_embedded_default_probes_the_bundled_store(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -144,6 +145,18 @@ def orders(store: str) -> list[object]:
     return result
 
 
+def assert_whole_and_harmless(report: dict[str, Any], folder: Path) -> None:
+    """A check reached payment selection with a picture of every step, and sent nothing but ordinary requests."""
+    assert report["safety"]["order_placed"] is False
+    # The walk's own requests (add to cart, address, codes) are ordinary: none was blocked, each is listed.
+    requests = report["safety"]["requests"]
+    assert any(r["method"] == "POST" and r["url"].endswith("/cart/add") for r in requests), requests
+    assert [r for r in requests if r["outcome"] != "allowed"] == []
+    for step in report["steps"]:
+        assert step["screenshot"] and (folder / step["screenshot"]).is_file(), step
+    assert [s["name"] for s in report["steps"]][-1] == "payment selection"
+
+
 @pytest.mark.browser
 def test_matrix_meets_every_scenario_and_agrees_with_single_checks(
     tmp_path: Path, store_url: str, checks: InProcessChecks
@@ -159,6 +172,7 @@ def test_matrix_meets_every_scenario_and_agrees_with_single_checks(
         report = json.loads((tmp_path / "matrix" / cell.name / "report.json").read_text())
         assert report == json.loads(cell_result.report.model_dump_json())
         assert_matches(cell.target.scenario or "", report)
+        assert_whole_and_harmless(report, tmp_path / "matrix" / cell.name)
     for name in SINGLE:
         cell_result = next(r for r in result.results if r.cell.name == name)
         assert cell_result.report is not None

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from dataclasses import dataclass
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from playwright.async_api import Browser, Playwright, async_playwright
+from in_process import InProcessChecks
+from playwright.async_api import Browser
 
 from probe.detect import observe
 from probe.models import OptionState
-from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 pytestmark = pytest.mark.browser
 
@@ -38,29 +34,6 @@ MECHANISMS: dict[str, tuple[str, OptionState]] = {
         OptionState.absent,
     ),
 }
-
-
-@dataclass
-class Chromium:
-    loop: asyncio.AbstractEventLoop
-    pw: Playwright
-    browser: Browser
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Chromium]:
-    loop = asyncio.new_event_loop()
-    manager = async_playwright()
-    pw = loop.run_until_complete(manager.__aenter__())
-    browser = loop.run_until_complete(
-        pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
-    )
-    try:
-        yield Chromium(loop, pw, browser)
-    finally:
-        loop.run_until_complete(browser.close())
-        loop.run_until_complete(manager.__aexit__(None, None, None))
-        loop.close()
 
 
 def payment_page(option: str, decoys_first: bool) -> str:
@@ -91,11 +64,11 @@ async def _observe(browser: Browser, html: str) -> tuple[OptionState, list[str]]
     decoys_first=st.booleans(),
 )
 def test_generated_payment_pages(
-    chromium: Chromium, label: str, balance: str, mechanism: str, decoys_first: bool
+    checks: InProcessChecks, label: str, balance: str, mechanism: str, decoys_first: bool
 ) -> None:
     markup, expected = MECHANISMS[mechanism]
     html = payment_page(markup.format(label=label + balance), decoys_first)
-    state, labels = chromium.loop.run_until_complete(_observe(chromium.browser, html))
+    state, labels = checks.call(_observe(checks.browser, html))
     assert state is expected, (mechanism, label, labels)
     if expected is not OptionState.absent:
         assert any(label.lower() in found.lower() for found in labels), labels
