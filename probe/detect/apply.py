@@ -10,20 +10,20 @@ from dataclasses import dataclass, field
 from playwright.async_api import ElementHandle, Frame, JSHandle, Page
 from playwright.async_api import Error as PlaywrightError
 
-from probe.detect.vocabulary import APPLIED_TEXT, MONEY, REASON_WORDS
-from probe.models import Evidence, OptionState
+from probe.detect.signals import Weight
+from probe.detect.vocabulary import APPLIED_TEXT, REASON_WORDS, UNDO_WORDS
+from probe.models import Evidence, Note, OptionState
+from probe.money import MONEY
 from probe.safety.refusal import click_refusal
 
 # How long the store may take to answer a press (a request to the server, then a message or new totals).
 ANSWER_WAIT_S = 3.0
 POLL_S = 0.15
 PRESS_TIMEOUT_MS = 5000
-REFUSAL_WEIGHT = 10
-DEDUCTION_WEIGHT = 9
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
 _APPLIED = re.compile(APPLIED_TEXT, re.IGNORECASE)
 _DEDUCTED = re.compile(r"[-\u2212\u2013]\s?(?:" + MONEY + r")", re.IGNORECASE)
-_UNDO = re.compile(r"^\s*(remove|cancel|undo|clear|delete)\b", re.IGNORECASE)
+_UNDO = re.compile(UNDO_WORDS, re.IGNORECASE)
 
 # Messages the page shows as alerts, errors or notices, and the lines of text it shows, in one read.
 ANSWER_JS = r"""
@@ -74,11 +74,16 @@ def may_press(name: str) -> bool:
 
 @dataclass
 class Answer:
-    """What the store said after a press."""
+    """What the store said after a press: evidence when it answered, a note of what was done when it did not."""
 
     evidence: list[Evidence] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     message: str | None = None
     state: OptionState | None = None
+
+    def note(self, value: str) -> None:
+        """Say what the press did, pointing to no state."""
+        self.notes.append(Note(signal="apply_press", value=value))
 
 
 async def _read(frame: Frame) -> dict[str, object]:
@@ -168,7 +173,7 @@ async def press_apply(page: Page, frame: Frame, control: ElementHandle, words: s
     """Press the credit's own apply control (never an order control), read the answer, and undo what it did."""
     answer = Answer()
     if not may_press(words):
-        answer.evidence.append(Evidence(signal="apply_press", value=f"not pressed: {words!r} is an order control"))
+        answer.note(f"not pressed: {words!r} is an order control")
         return answer
     before = await page_text(frame)
     url_before = page.url
@@ -176,7 +181,7 @@ async def press_apply(page: Page, frame: Frame, control: ElementHandle, words: s
     try:
         await _press(page, control)
     except PlaywrightError as exc:
-        answer.evidence.append(Evidence(signal="apply_press", value=f"pressing {words!r} failed: {exc.message[:80]}"))
+        answer.note(f"pressing {words!r} failed: {exc.message[:80]}")
         return answer
     if page.url != url_before:
         # The store answered with a new page: its message is the answer.
@@ -197,7 +202,7 @@ async def press_apply(page: Page, frame: Frame, control: ElementHandle, words: s
                 signal="apply_press",
                 value=f"pressed {words!r}: the store refused: {said!r}{done}",
                 points_to=state,
-                weight=REFUSAL_WEIGHT,
+                weight=Weight.STORE_REFUSED,
             )
         )
     elif state is OptionState.selectable:
@@ -207,11 +212,9 @@ async def press_apply(page: Page, frame: Frame, control: ElementHandle, words: s
                 signal="apply_press",
                 value=f"pressed {words!r}: the store took it: {said!r}{done}",
                 points_to=state,
-                weight=DEDUCTION_WEIGHT,
+                weight=Weight.STORE_TOOK,
             )
         )
     else:
-        answer.evidence.append(
-            Evidence(signal="apply_press", value=f"pressed {words!r}: no answer within {ANSWER_WAIT_S:g} s", weight=0)
-        )
+        answer.note(f"pressed {words!r}: no answer within {ANSWER_WAIT_S:g} s")
     return answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from probe.models import CreditSource
+from probe.money import MONEY
 
 # JavaScript-compatible patterns (no inline flags); matched case-insensitively on both sides.
 CREDIT_PATTERNS: tuple[str, ...] = (
@@ -66,10 +67,28 @@ APPLIED_TEXT = (
     r"\b(credit|balance)\b[^.]{0,20}\b(has\s+been|was|is|been)\s+applied|\bapplied\b[^.]{0,30}\b(credit|balance)\b|"
     r"\b(credit|balance)\s+applied\b"
 )
-# An amount of money as stores print it: "$12.40", "USD 12.40", "12,40 €", "€ 9,90", "£8.20".
-MONEY = (
-    r"(?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr)"
-)
+# A number of points shown instead of money ("2,500 reward points").
+POINTS_TEXT = r"\d[\d,]*\s+(?:reward\s+)?points"
+# A control that takes credit already in use back off ("Remove store credit", "×"): never an option to try.
+REMOVE_WORDS = r"^\s*(remove|delete|cancel|clear|undo|discard)\b"
+# A control that takes credit the probe applied back off again: the undo of an apply press.
+UNDO_WORDS = r"^\s*(remove|cancel|undo|clear|delete)\b"
+# The marks a remove control leaves in its row's text.
+REMOVE_MARKS = r"\s*[\u00d7\u2715]\s*"
+# A credit's own apply / use / select / redeem button ("Select", "Apply?"): the way to try the credit beside it.
+APPLY_WORDS = r"^\s*(apply|use|select|redeem|choose|add)\b[^.]{0,24}$"
+# A "Learn why" / "?" button that only shows a tooltip.
+TIP_ONLY_WORDS = r"^(learn (why|more)|why\??|more info|details|info|help|\?|i)?$"
+# A name that speaks of another way to pay: not a generic word that a credit tile around it could name.
+OTHER_METHOD_WORDS = r"\b(card|paypal|cash on|bank|invoice|klarna|apple|google|visa|mastercard|amex|sepa)\b"
+# Every credit pattern holds one of these words; a text without any of them names no credit (a cheap first test).
+CREDIT_WORD = r"credit|balance|cash|funds|wallet|points|reward|loyalty|guthaben|avoir|cr[\u00e9e]dit|payment"
+# A box to type a code into: a gift card, coupon or voucher, not a credit to choose.
+CODE_BOX_WORDS = r"gift|code|coupon|voucher|promo"
+# Class names that say an option is disabled.
+DISABLED_CLASS = r"(^|[\s_-])(disabled|is-disabled|unavailable|inactive)(\s|$)"
+# An input value behind a credit option that reads like a code, a card number or an e-mail: masked in reports.
+SECRET_VALUE = r"^(?=(?:.*\d){2})(?=.*[A-Za-z]).{6,}$|^[\d -]{8,}$|@"
 _BAL_WORDS = (
     r"(?:(?:your|current|available|remaining|total|wallet|account|store|credit|site)\s+){0,3}"
     r"(?:balance|credit|funds|available)"
@@ -132,3 +151,25 @@ def credit_patterns(option_label: str | None) -> list[str]:
     """The built-in vocabulary plus the store's own name for its credit."""
     extra = [option_label.removeprefix("(?i)")] if option_label else []
     return [*CREDIT_PATTERNS, *extra]
+
+
+def scan_words(credit: list[str]) -> dict[str, str | list[str]]:
+    """Every pattern the in-page scanner matches, handed to it as data: the scanner holds no words of its own."""
+    return {
+        "credit": credit,
+        "decoy": list(DECOY_PATTERNS),
+        "reason": REASON_WORDS,
+        "applied": APPLIED_TEXT,
+        "noMethods": NO_METHODS_TEXT,
+        "money": MONEY,
+        "points": POINTS_TEXT,
+        "remove": REMOVE_WORDS,
+        "removeMarks": REMOVE_MARKS,
+        "apply": APPLY_WORDS,
+        "tipOnly": TIP_ONLY_WORDS,
+        "otherMethod": OTHER_METHOD_WORDS,
+        "creditWord": CREDIT_WORD,
+        "codeBox": CODE_BOX_WORDS,
+        "disabledClass": DISABLED_CLASS,
+        "secret": SECRET_VALUE,
+    }
