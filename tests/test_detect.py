@@ -162,7 +162,10 @@ def test_no_apply_presses_nothing(pages_url: str) -> None:
 
     refused, took = run_sync(lambda: run())
     assert refused.option_state is OptionState.selectable and refused.reason_text is None
-    assert not any(e.signal == "apply_press" for e in (*refused.evidence, *refused.notes))
+    assert not any(e.signal == "apply_press" for e in refused.evidence)
+    assert [n.value for n in refused.notes if n.signal == "apply_press"] == [
+        "not pressed 'Select': apply presses are off (--no-apply)"
+    ]
     assert any("--no-apply" in n.value for n in took.notes)
 
 

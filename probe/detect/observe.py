@@ -95,7 +95,11 @@ async def _try(page: Page, f: Found, credit: list[str], timing: Timing, *, apply
     f.notes.extend(trial.notes)
     f.message = trial.message
     blocked = f.option.invisible or f.option.disabled_by_page
-    if f.handles.apply is not None and apply and f.option.apply and not blocked:
+    if f.handles.apply is not None and f.option.apply and not blocked and not apply:
+        f.notes.append(
+            Note(signal="apply_press", value=f"not pressed {f.option.apply!r}: apply presses are off (--no-apply)")
+        )
+    elif f.handles.apply is not None and f.option.apply and not blocked:
         answer = await press_apply(page, f.frame, f.handles.apply, f.option.apply)
         f.evidence.extend(answer.evidence)
         f.notes.extend(answer.notes)
