@@ -100,7 +100,7 @@ async def _try(page: Page, f: Found, credit: list[str], timing: Timing, *, apply
             Note(signal="apply_press", value=f"not pressed {f.option.apply!r}: apply presses are off (--no-apply)")
         )
     elif f.handles.apply is not None and f.option.apply and not blocked:
-        answer = await press_apply(page, f.frame, f.handles.apply, f.option.apply)
+        answer = await press_apply(page, f.frame, f.handles.apply, f.option.apply, timing)
         f.evidence.extend(answer.evidence)
         f.notes.extend(answer.notes)
         if answer.message:

@@ -260,7 +260,7 @@ async def run_trial(
     new = [line for line in await _lines(frame) if line not in before]
     if not new and not dialogs and not selecting:
         # A button that asks the server answers late: wait for the store's message or new totals.
-        notes, late = await wait_for_answer(frame, before)
+        notes, late = await wait_for_answer(frame, before, timing)
         new = [*notes, *late]
     refusal = next((m for m in dialogs), None) or next((n for n in new if _REASON.search(n)), None)
     if selected and not option.balance:
@@ -302,7 +302,7 @@ async def run_trial(
     elif new or selected:
         shown = f": {new[0]!r} appeared" if new else ""
         if not selecting:
-            result.note(await undo(page, frame, shown_before, url_before), "trial_restored")
+            result.note(await undo(page, frame, shown_before, url_before, timing), "trial_restored")
         result.evidence.append(
             Evidence(
                 signal="trial_selection",

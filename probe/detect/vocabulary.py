@@ -147,6 +147,52 @@ def source_hint(text: str) -> CreditSource:
     return CreditSource.unknown
 
 
+# Proof of place: what says a page is payment selection, a sign-in page, an empty basket or an error page.
+METHOD_WORDS = (
+    r"\b(credit\s*(card|/\s*debit)|debit\s*card|card\s*payment|pay\s+(by|with)\s+card|paypal|apple\s*pay|google\s*pay|"
+    r"klarna|afterpay|affirm|sezzle|venmo|bank\s+transfer|direct\s+debit|sepa|ideal|cash\s+on\s+delivery|"
+    r"invoice|gift\s*card|store\s*credit|visa|mastercard|american\s+express|amex|discover)\b"
+)
+PAYMENT_HEADING = (
+    r"\bpayment\b|\bpay\s+with\b|\bbilling\b|\bhow\s+(would\s+you|do\s+you\s+want\s+to)\s+pay\b|\bzahlung|\bpaiement\b"
+)
+# Card fields in any language: "Card number", an expiry laid out as MM/YY, "Nama di Kartu", "Numéro de carte".
+CARD_FIELD = (
+    r"card[-_ ]?(number|num|no)\b|\bcc[-_]?(num|number)\b|\bcvv\b|\bcvc\b|\bsecurity\s*code\b|expir|"
+    r"\bmm\s*/\s*(yy|yyyy|aa|jj)\b|\b(kartu|karte|carte|tarjeta|cart[aã]o)\b"
+)
+ORDER_BUTTON = r"\bplace\s+(your\s+)?order\b|\bpay\s+now\b|\bcomplete\s+(purchase|order)\b|\breview\s+(your\s+)?order\b"
+EMPTY_CART = (
+    r"\b(your|the)\s+(shopping\s+)?(cart|basket|bag|trolley)\s+is\s+(currently\s+)?empty\b|"
+    r"\bno\s+items\s+in\s+(your\s+)?(shopping\s+)?(cart|basket|bag)\b|\bnothing\s+in\s+your\s+(cart|basket|bag)\b|"
+    r"\b(warenkorb|panier)\s+est\s+vide\b|\bIhr\s+Warenkorb\s+ist\s+leer\b"
+)
+ERROR_PAGE_WORDS = (
+    r"^(404|500|502|503)\b|\bnot found\b|server error|bad gateway|service unavailable|access denied|"
+    r"something went wrong|this site can.t be reached"
+)
+LOGIN_URL_WORDS = r"/(log-?in|sign-?in|signin|account/login|accounts/login|auth|session/new)\b"
+# A frame of a payment provider (its title, name, id or address).
+PAYMENT_FRAME_WORDS = r"stripe|braintree|adyen|paypal|klarna|checkout\.com|payment|cardinal|spreedly"
+SIGN_IN_HEADING = r"\b(sign[ -]?in|log[ -]?in|returning customer)\b"
+SIGN_IN_TEXT = r"\b(sign[ -]?in|log[ -]?in)\b[^\n]{0,60}|\bforgot (your )?password\b"
+
+
+def place_words(no_methods: str) -> dict[str, str]:
+    """The patterns place.js matches, handed to it as data."""
+    return {
+        "method": METHOD_WORDS,
+        "heading": PAYMENT_HEADING,
+        "card": CARD_FIELD,
+        "order": ORDER_BUTTON,
+        "noMethods": no_methods,
+        "empty": EMPTY_CART,
+        "paymentFrame": PAYMENT_FRAME_WORDS,
+        "signInHeading": SIGN_IN_HEADING,
+        "signIn": SIGN_IN_TEXT,
+    }
+
+
 def credit_patterns(option_label: str | None) -> list[str]:
     """The built-in vocabulary plus the store's own name for its credit."""
     extra = [option_label.removeprefix("(?i)")] if option_label else []
