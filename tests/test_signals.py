@@ -135,6 +135,14 @@ def test_a_new_signal_is_one_table_entry(monkeypatch: pytest.MonkeyPatch) -> Non
     assert state is OptionState.greyed_out
     assert conflicts == [], "a fallback that loses is no conflict"
     assert names(gather(option())) == {"enabled_control"}
+    quiet = Signal("tiny_box", tiny.feature, OptionState.greyed_out, Weight.LOOK, fallback=True)
+    monkeypatch.setattr(signals, "SIGNALS", (*SIGNALS, quiet))
+    trial = Evidence(
+        signal="trial_selection", value="clicked it", points_to=OptionState.selectable, weight=Weight.TRIED
+    )
+    assert classify([*gather(option(box=[0, 0, 3, 3])), trial]) == (OptionState.selectable, []), (
+        "its flag, not its name"
+    )
 
 
 def test_a_fallback_loses_quietly_and_a_real_signal_loudly() -> None:

@@ -55,7 +55,8 @@ def _when(test: bool, text: str) -> str | None:
     return text if test else None
 
 
-# What makes an option absent: checked before any weighing, whatever else the option shows.
+# What makes an option absent: a veto checked before any weighing, whatever else the option shows (its weight is
+# shown in the report, never counted).
 VETO = Signal("visibility", lambda o: o.invisible and f"not shown: {o.invisible}", ABSENT, Weight.ENFORCED)
 
 SIGNALS: tuple[Signal, ...] = (
@@ -105,7 +106,6 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal("enabled_control", lambda o: o.enabled, SELECTABLE, Weight.LOOK, fallback=True),
 )
-FALLBACKS = frozenset(s.name for s in (VETO, *SIGNALS) if s.fallback)
 
 
 def gather(option: ScannedOption) -> list[Evidence]:
@@ -125,10 +125,11 @@ def classify(evidence: Iterable[Evidence]) -> tuple[OptionState, list[str]]:
             score[ev.points_to] += ev.weight
     state = SELECTABLE if score[SELECTABLE] > score[GREYED] or not any(score.values()) else GREYED
     winners = [ev for ev in evidence if ev.points_to is state and ev.weight > 0]
+    fallbacks = {s.name for s in SIGNALS if s.fallback}
     losers = [
         ev
         for ev in evidence
-        if ev.points_to in score and ev.points_to is not state and ev.weight > 0 and ev.signal not in FALLBACKS
+        if ev.points_to in score and ev.points_to is not state and ev.weight > 0 and ev.signal not in fallbacks
     ]
     if not (losers and winners):
         return state, []
