@@ -40,6 +40,7 @@ class Found:
 
 
 async def _box(f: Found, scroll: tuple[float, float]) -> tuple[float, float, float, float] | None:
+    """Where the option sits on the full-page screenshot (its tile, scrolled into page coordinates)."""
     try:
         box = await f.handles.tile.bounding_box()
     except PlaywrightError:
