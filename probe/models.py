@@ -91,6 +91,13 @@ class Evidence(Frozen):
     weight: int = 1
 
 
+class Note(Frozen):
+    """Something the detector did or saw that points to no state (waited, tried a click, ignored a decoy)."""
+
+    signal: str
+    value: str
+
+
 class Balance(Frozen):
     """A balance as the store shows it, read as a number and a currency (None when the text names none)."""
 
@@ -108,6 +115,7 @@ class CreditOption(Frozen):
     balance: Balance | None = None
     source_hint: CreditSource = CreditSource.unknown
     evidence: tuple[Evidence, ...] = ()
+    notes: tuple[Note, ...] = ()
     box: tuple[float, float, float, float] | None = Field(
         default=None, description="x, y, width, height of the option on the payment screenshot"
     )
@@ -122,7 +130,8 @@ class Observation(Frozen):
     balance_text: str | None = None
     balance: Balance | None = None
     page_kind: PageKind | None = Field(default=None, description="payment, sign_in, empty_cart, error or other")
-    evidence: tuple[Evidence, ...] = ()
+    evidence: tuple[Evidence, ...] = Field(default=(), description="each signal seen and the state it points to")
+    notes: tuple[Note, ...] = Field(default=(), description="what the detector did and saw that points nowhere")
     credit_options: tuple[CreditOption, ...] = ()
     conflicts: tuple[str, ...] = ()
     page_url: str | None = None

@@ -10,6 +10,10 @@ from probe.models import Balance
 CODES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "INR", "SEK", "NOK", "DKK", "PLN", "IDR")
 POINTS = "points"
 CENTS_DIGITS = 2
+# An amount of money as stores print it: "$12.40", "USD 12.40", "12,40 €", "€ 9,90", "£8.20" (JavaScript-compatible).
+MONEY = (
+    r"(?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr)"
+)
 _CURRENCY = r"(?P<cur>[$€£¥₹]|kr|" + "|".join(CODES) + r"|(?:reward\s+)?points)"
 _NUMBER = r"(?P<num>\d[\d.,\s\u00a0\u202f]*\d|\d)"
 _BEFORE = re.compile(rf"^\s*(?P<sign>[-\u2212\u2013])?\s*{_CURRENCY}?\s*{_NUMBER}\s*$", re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""Every wait and threshold of settling, trials and late options, named in one value a check (or a test) can shorten."""
+"""Every wait and threshold of settling, trials, apply presses and late options, in one value a test can shorten."""
 
 from __future__ import annotations
 
@@ -43,6 +43,16 @@ class Timing(Frozen):
     select_option_ms: float = Field(default=1500.0, gt=0, description="choosing an <option> in a <select>")
     trials_extra_s: float = Field(
         default=5.0, ge=0, description="trials may still start this long past the settle budget"
+    )
+    answer_wait_s: float = Field(
+        default=3.0,
+        ge=0,
+        description="after pressing a credit's own apply button, the store's answer may take this long",
+    )
+    answer_poll_s: float = Field(default=0.15, gt=0, description="how often the page is read again for that answer")
+    press_timeout_ms: float = Field(default=5000.0, gt=0, description="scrolling a control into view to press it")
+    back_timeout_ms: float = Field(
+        default=10000.0, gt=0, description="a press that opened another page: loading it, or going back from it"
     )
 
 

@@ -105,7 +105,7 @@ def _check(obs: Any, spec: dict[str, Any], where: str) -> None:
 def test_observe_fixture(name: str, observed: dict[str, tuple[Observation, str]], pages_url: str) -> None:
     spec = EXPECTED[name]
     obs, final_url = observed[name]
-    detail = f"{name}\nevidence: {[(e.signal, e.value) for e in obs.evidence]}\nerror: {obs.error}"
+    detail = f"{name}\nevidence: {[(e.signal, e.value) for e in obs.evidence]}\nnotes: {obs.notes}\nerror: {obs.error}"
     _check(obs, spec, detail)
     assert final_url == f"{pages_url}/{name}", "observing must not navigate or submit anything"
     if spec.get("page_kind"):
@@ -140,7 +140,7 @@ def test_apply_press_is_recorded_and_undone(observed: dict[str, tuple[Observatio
     press = [e for e in refused.evidence if e.signal == "apply_press"]
     assert press and "'Select'" in press[0].value and press[0].points_to is OptionState.greyed_out
     took, _ = observed["apply-deduction.html"]
-    assert any(e.signal == "trial_restored" and "undone: pressed 'Remove'" in e.value for e in took.evidence)
+    assert any(n.signal == "trial_restored" and "undone: pressed 'Remove'" in n.value for n in took.notes)
 
 
 def test_no_apply_presses_nothing(pages_url: str) -> None:
@@ -163,7 +163,10 @@ def test_no_apply_presses_nothing(pages_url: str) -> None:
     refused, took = run_sync(lambda: run())
     assert refused.option_state is OptionState.selectable and refused.reason_text is None
     assert not any(e.signal == "apply_press" for e in refused.evidence)
-    assert any("--no-apply" in e.value for e in took.evidence)
+    assert [n.value for n in refused.notes if n.signal == "apply_press"] == [
+        "not pressed 'Select': apply presses are off (--no-apply)"
+    ]
+    assert any("--no-apply" in n.value for n in took.notes)
 
 
 async def _annotate(base: str, out: Path) -> tuple[Observation, bytes, bool]:
@@ -184,7 +187,7 @@ async def _annotate(base: str, out: Path) -> tuple[Observation, bytes, bool]:
 def test_trials_leave_the_shopper_choices_as_they_were(observed: dict[str, tuple[Observation, str]]) -> None:
     restored = []
     for name, (obs, _) in observed.items():
-        said = [e.value for o in obs.credit_options for e in o.evidence if e.signal == "trial_restored"]
+        said = [n.value for o in obs.credit_options for n in o.notes if n.signal == "trial_restored"]
         if said and all(not v.startswith("tried") for v in said):
             before, after = CHOICES[name]
             assert after == before, f"{name}: choices {before} became {after} after the trial"
@@ -216,8 +219,8 @@ def test_trial_beats_styling_and_says_so() -> None:
     assert state is OptionState.selectable
     assert conflicts and "css_opacity" in conflicts[0] and "trial_selection" in conflicts[0]
     assert classify([styled])[0] is OptionState.greyed_out
-    hidden = Evidence(signal="visibility", value="display:none", points_to=OptionState.absent, weight=100)
-    assert classify([trial, hidden])[0] is OptionState.absent
+    hidden = Evidence(signal="visibility", value="display:none", points_to=OptionState.absent, weight=1)
+    assert classify([trial, hidden])[0] is OptionState.absent, "evidence of absence is a veto, whatever its weight"
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,7 @@ def test_no_apply_leaves_the_credit_s_own_button_alone(pages_url: str, checks: I
     report = json.loads(done.report.model_dump_json())
     obs = report["observation"]
     assert obs["option_state"] == "selectable" and obs["reason_text"] is None
-    assert not [e for e in obs["evidence"] if e["signal"] == "apply_press"], "nothing was pressed"
+    pressed = [e for e in (*obs["evidence"], *obs["notes"]) if e["signal"] == "apply_press"]
+    assert [e["value"] for e in pressed] == ["not pressed 'Select': apply presses are off (--no-apply)"], pressed
     assert obs["balance"] == {"amount": 0.0, "currency": "£"}
     assert report["verdict"]["deciding_rule"] == "R-empty", "the zero balance decides anyway"

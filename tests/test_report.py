@@ -23,6 +23,7 @@ from probe.models import (
     GiftCardKind,
     Intent,
     KnownFrom,
+    Note,
     Observation,
     OptionState,
     OptionVerdict,
@@ -105,6 +106,7 @@ def make_report(shots: Shots, **changes: Any) -> Report:
             Evidence(signal="css.opacity", value="0.4", points_to=OptionState.greyed_out),
             Evidence(signal="aria-disabled", value="false", points_to=OptionState.selectable),
         ),
+        notes=(Note(signal="trial_selection", value="not tried: disabled by the page (<input disabled>)"),),
         box=shots.credit_box,
     )
     rules = (
@@ -141,6 +143,7 @@ def make_report(shots: Shots, **changes: Any) -> Report:
             reason_text=credit.reason_text,
             balance_text=credit.balance_text,
             evidence=credit.evidence,
+            notes=(Note(signal="settle", value="settled after 0.42 s"), *credit.notes),
             credit_options=(credit,),
             conflicts=("aria-disabled=false disagrees with input.disabled",),
             page_url="http://127.0.0.1:8123/checkout/payment",
@@ -254,6 +257,12 @@ def test_verdict_card_says_what_was_decided_and_why(shots: Shots, tmp_path: Path
     assert report_page.locator("#rule-R-expiry blockquote").inner_text().startswith("Credit with an expiry date")
     assert report_page.locator("#conflicts").inner_text().count("disagrees") == 1
     assert report_page.locator("#evidence tr.conflict").count() == 1
+    # Notes point to no state: apart from the signals, folded away, and there for a reviewer who opens them.
+    assert report_page.locator("#evidence table.evidence").inner_text().count("settled after") == 0
+    notes = report_page.locator("#evidence details.notes")
+    assert not notes.locator("table").is_visible()
+    notes.locator("summary").click()
+    assert "settled after 0.42 s" in notes.inner_text() and "not tried: disabled by the page" in notes.inner_text()
     assert "read from the account page" in report_page.locator("#credit").inner_text()
     assert report_page.locator("#no-order").inner_text().startswith("No order was placed")
     assert "http://127.0.0.1:8123/api/order" in report_page.locator("#blocked").inner_text()
@@ -331,6 +340,7 @@ def test_page_text_is_shown_as_text_and_never_runs(shots: Shots, tmp_path: Path,
             "reason_text": HOSTILE_REASON,
             "credit_options": (hostile_option,),
             "evidence": (Evidence(signal="text", value="<b onmouseover=alert(1)>x</b>"),),
+            "notes": (Note(signal="not_credit", value="<script>window.__pwned=6</script>"),),
         }
     )
     steps = (
@@ -355,6 +365,8 @@ def test_page_text_is_shown_as_text_and_never_runs(shots: Shots, tmp_path: Path,
     report_page.locator("#steps a.thumb").first.click()
     report_page.keyboard.press("Escape")
     report_page.locator("#evidence td").filter(has_text="onmouseover").hover()
+    report_page.locator("#evidence details.notes summary").click()
+    assert "<script>window.__pwned=6</script>" in report_page.locator("#evidence details.notes").inner_text()
     assert report_page.evaluate("() => window.__pwned") is None
     assert report_page.locator("img[src='x'], b[onmouseover]").count() == 0
     hrefs = report_page.eval_on_selector_all("[href]", "els => els.map(e => e.getAttribute('href'))")

@@ -45,7 +45,7 @@ async def _observe(url: str, *, timing: Timing, tracked: bool = True, timeout_s:
 
 
 def _settle_notes(obs: Observation) -> list[str]:
-    return [e.value for e in obs.evidence if e.signal in ("settle", "settle_capped")]
+    return [n.value for n in obs.notes if n.signal in ("settle", "settle_capped")]
 
 
 @pytest.mark.browser
@@ -53,7 +53,7 @@ def test_an_endless_spinner_is_observed_after_the_cap_with_a_warning(pages_url: 
     obs = run_sync(lambda: _observe(f"{pages_url}/endless-spinner-beside-options.html", timing=SHORT))
     assert obs.option_state.value == "greyed_out", obs
     assert len(obs.warnings) == 1 and "did not change for 0.8 s" in obs.warnings[0], obs.warnings
-    assert any(e.signal == "settle_capped" for e in obs.evidence)
+    assert any(n.signal == "settle_capped" for n in obs.notes)
 
 
 @pytest.mark.browser

@@ -17,6 +17,7 @@ from probe.models import (
     GiftCardKind,
     Intent,
     KnownFrom,
+    Note,
     Observation,
     OptionState,
     OptionVerdict,
@@ -95,6 +96,7 @@ def decide(
                 "balance_text": option.balance_text,
                 "balance": option.balance,
                 "evidence": option.evidence,
+                "notes": (*_page_notes(observation), *option.notes),
             }
         )
         return top, contexts[chosen], verdicts[chosen].verdict, tuple(verdicts)
@@ -121,6 +123,12 @@ def decide(
     else:
         top = observation
     return top, context, evaluate(facts(top.option_state, context), known.table), tuple(verdicts)
+
+
+def _page_notes(observation: Observation) -> tuple[Note, ...]:
+    """The observation's notes about the page as a whole (settling, decoys), without any one option's notes."""
+    of_options = {n for o in observation.credit_options for n in o.notes}
+    return tuple(n for n in observation.notes if n not in of_options)
 
 
 def with_unoffered_lines(observation: Observation, lines: tuple[AccountLine, ...]) -> Observation:

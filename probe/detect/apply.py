@@ -10,20 +10,20 @@ from dataclasses import dataclass, field
 from playwright.async_api import ElementHandle, Frame, JSHandle, Page
 from playwright.async_api import Error as PlaywrightError
 
-from probe.detect.vocabulary import APPLIED_TEXT, MONEY, REASON_WORDS
-from probe.models import Evidence, OptionState
+from probe.detect.signals import Weight
+from probe.detect.vocabulary import APPLIED_TEXT, REASON_WORDS, UNDO_WORDS
+from probe.models import Evidence, Note, OptionState
+from probe.money import MONEY
 from probe.safety.refusal import click_refusal
+from probe.timing import Timing
 
-# How long the store may take to answer a press (a request to the server, then a message or new totals).
-ANSWER_WAIT_S = 3.0
-POLL_S = 0.15
-PRESS_TIMEOUT_MS = 5000
-REFUSAL_WEIGHT = 10
-DEDUCTION_WEIGHT = 9
+# After an undo press, a few looks at the page give its answer time to show.
+UNDO_POLLS = 4
+
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
 _APPLIED = re.compile(APPLIED_TEXT, re.IGNORECASE)
 _DEDUCTED = re.compile(r"[-\u2212\u2013]\s?(?:" + MONEY + r")", re.IGNORECASE)
-_UNDO = re.compile(r"^\s*(remove|cancel|undo|clear|delete)\b", re.IGNORECASE)
+_UNDO = re.compile(UNDO_WORDS, re.IGNORECASE)
 
 # Messages the page shows as alerts, errors or notices, and the lines of text it shows, in one read.
 ANSWER_JS = r"""
@@ -58,9 +58,9 @@ UNDO_JS = r"""
 """
 
 
-async def _press(page: Page, control: ElementHandle) -> None:
+async def _press(page: Page, control: ElementHandle, timing: Timing) -> None:
     """Click the control's centre as a shopper's mouse would (no waiting for animations a busy tab may never run)."""
-    await control.scroll_into_view_if_needed(timeout=PRESS_TIMEOUT_MS)
+    await control.scroll_into_view_if_needed(timeout=timing.press_timeout_ms)
     box = await control.bounding_box()
     if box is None:
         raise PlaywrightError("the control has no box to click")
@@ -74,11 +74,16 @@ def may_press(name: str) -> bool:
 
 @dataclass
 class Answer:
-    """What the store said after a press."""
+    """What the store said after a press: evidence when it answered, a note of what was done when it did not."""
 
     evidence: list[Evidence] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     message: str | None = None
     state: OptionState | None = None
+
+    def note(self, value: str) -> None:
+        """Say what the press did, pointing to no state."""
+        self.notes.append(Note(signal="apply_press", value=value))
 
 
 async def _read(frame: Frame) -> dict[str, object]:
@@ -89,9 +94,11 @@ async def _read(frame: Frame) -> dict[str, object]:
     return found
 
 
-async def wait_for_answer(frame: Frame, before: set[str], wait_s: float = ANSWER_WAIT_S) -> tuple[list[str], list[str]]:
+async def wait_for_answer(
+    frame: Frame, before: set[str], timing: Timing, wait_s: float | None = None
+) -> tuple[list[str], list[str]]:
     """Poll until the page shows something new (a message, new totals), or the wait is over: (new notes, new lines)."""
-    deadline = time.monotonic() + wait_s
+    deadline = time.monotonic() + (timing.answer_wait_s if wait_s is None else wait_s)
     notes: list[str] = []
     new: list[str] = []
     while True:
@@ -101,12 +108,12 @@ async def wait_for_answer(frame: Frame, before: set[str], wait_s: float = ANSWER
         if notes or new or time.monotonic() >= deadline:
             # Give a message that is still being written a moment to finish.
             if notes or new:
-                await asyncio.sleep(POLL_S)
+                await asyncio.sleep(timing.answer_poll_s)
                 read = await _read(frame)
                 notes = [str(n) for n in read["notes"] if str(n) not in before]  # type: ignore[attr-defined]
                 new = [str(line) for line in read["lines"] if str(line) not in before]  # type: ignore[attr-defined]
             return notes, new
-        await asyncio.sleep(POLL_S)
+        await asyncio.sleep(timing.answer_poll_s)
 
 
 async def page_text(frame: Frame) -> set[str]:
@@ -136,11 +143,11 @@ async def undo_candidates(frame: Frame, before: JSHandle | None = None) -> JSHan
         return None
 
 
-async def undo(page: Page, frame: Frame, shown_before: JSHandle | None, url_before: str) -> str:
+async def undo(page: Page, frame: Frame, shown_before: JSHandle | None, url_before: str, timing: Timing) -> str:
     """Take the credit back off where the page offers a new way (Remove, Cancel), or go back; say what was done."""
     if page.url != url_before:
         try:
-            await page.go_back(timeout=PRESS_TIMEOUT_MS * 2)
+            await page.go_back(timeout=timing.back_timeout_ms)
         except PlaywrightError:
             return "the press opened another page; going back failed"
         return "went back to the payment step" if page.url == url_before else "went back, to another page"
@@ -156,39 +163,39 @@ async def undo(page: Page, frame: Frame, shown_before: JSHandle | None, url_befo
         if not may_press(words):
             continue
         try:
-            await _press(page, control)
+            await _press(page, control, timing)
         except PlaywrightError:
             continue
-        await wait_for_answer(frame, set(), wait_s=POLL_S * 4)
+        await wait_for_answer(frame, set(), timing, wait_s=timing.answer_poll_s * UNDO_POLLS)
         return f"undone: pressed {' '.join(words.split())[:40]!r}"
     return "not undone: the page offers no Remove or Cancel"
 
 
-async def press_apply(page: Page, frame: Frame, control: ElementHandle, words: str) -> Answer:
+async def press_apply(page: Page, frame: Frame, control: ElementHandle, words: str, timing: Timing) -> Answer:
     """Press the credit's own apply control (never an order control), read the answer, and undo what it did."""
     answer = Answer()
     if not may_press(words):
-        answer.evidence.append(Evidence(signal="apply_press", value=f"not pressed: {words!r} is an order control"))
+        answer.note(f"not pressed: {words!r} is an order control")
         return answer
     before = await page_text(frame)
     url_before = page.url
     shown_before = await undo_candidates(frame)
     try:
-        await _press(page, control)
+        await _press(page, control, timing)
     except PlaywrightError as exc:
-        answer.evidence.append(Evidence(signal="apply_press", value=f"pressing {words!r} failed: {exc.message[:80]}"))
+        answer.note(f"pressing {words!r} failed: {exc.message[:80]}")
         return answer
     if page.url != url_before:
         # The store answered with a new page: its message is the answer.
         try:
-            await page.wait_for_load_state("load", timeout=PRESS_TIMEOUT_MS * 2)
+            await page.wait_for_load_state("load", timeout=timing.back_timeout_ms)
         except PlaywrightError:
             pass
         frame = page.main_frame
-    notes, new = await wait_for_answer(frame, before)
+    notes, new = await wait_for_answer(frame, before, timing)
     state, said = read_answer(notes, new)
     took = state is OptionState.selectable or page.url != url_before
-    undone = await undo(page, frame, shown_before, url_before) if took else ""
+    undone = await undo(page, frame, shown_before, url_before, timing) if took else ""
     done = f"; {undone}" if undone else ""
     if state is OptionState.greyed_out:
         answer.state, answer.message = state, said
@@ -197,7 +204,7 @@ async def press_apply(page: Page, frame: Frame, control: ElementHandle, words: s
                 signal="apply_press",
                 value=f"pressed {words!r}: the store refused: {said!r}{done}",
                 points_to=state,
-                weight=REFUSAL_WEIGHT,
+                weight=Weight.STORE_REFUSED,
             )
         )
     elif state is OptionState.selectable:
@@ -207,11 +214,9 @@ async def press_apply(page: Page, frame: Frame, control: ElementHandle, words: s
                 signal="apply_press",
                 value=f"pressed {words!r}: the store took it: {said!r}{done}",
                 points_to=state,
-                weight=DEDUCTION_WEIGHT,
+                weight=Weight.STORE_TOOK,
             )
         )
     else:
-        answer.evidence.append(
-            Evidence(signal="apply_press", value=f"pressed {words!r}: no answer within {ANSWER_WAIT_S:g} s", weight=0)
-        )
+        answer.note(f"pressed {words!r}: no answer within {timing.answer_wait_s:g} s")
     return answer

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from probe.detect.vocabulary import MONEY, REASON_WORDS
+from probe.detect.vocabulary import REASON_WORDS
+from probe.money import MONEY
 
 _MONEY = re.compile(r"[-\u2212]?\s?(?:" + MONEY + r")", re.IGNORECASE)
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)

@@ -5,131 +5,44 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from playwright.async_api import ElementHandle, Frame, Page
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame, Page
 
 from probe.detect.apply import press_apply
 from probe.detect.label_split import split_label
+from probe.detect.page_evidence import Findings, first_notice, page_findings, with_store_applied
 from probe.detect.place import find_place, what_to_do
+from probe.detect.reason import pick_reason
+from probe.detect.scan import FrameScan, Handles, open_credit_details, options_of, scan_frame
+from probe.detect.scanned import ScannedOption
 from probe.detect.settle import settle
 from probe.detect.signals import classify, gather
 from probe.detect.trial import run_trial
-from probe.detect.vocabulary import (
-    APPLIED_TEXT,
-    DECOY_PATTERNS,
-    NO_METHODS_TEXT,
-    REASON_WORDS,
-    credit_patterns,
-    source_hint,
-    strip_balance,
-)
+from probe.detect.vocabulary import NO_METHODS_TEXT, credit_patterns, scan_words, source_hint
 from probe.errors import InputError, regex_problem
-from probe.models import CreditOption, Evidence, Observation, OptionState, PageKind
+from probe.models import CreditOption, Evidence, Note, Observation, OptionState, PageKind
 from probe.money import parse_balance
 from probe.safety.mask import mask_observation
 from probe.timing import DEFAULT_TIMING, Timing
 
-SCAN_JS = (Path(__file__).with_name("scan.js")).read_text(encoding="utf-8")
-_REASON = re.compile(REASON_WORDS, re.IGNORECASE)
-_MONEY_ONLY = re.compile(r"^[^a-z]*$|^(available|balance|you have|your balance)\b", re.IGNORECASE)
-OFFSET_JS = """(el) => { const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
-  return [r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft),
-          r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop)]; }"""
-
 
 @dataclass
 class Found:
-    """One scanned credit option with the handles a trial needs."""
+    """One scanned credit option with its elements, and what observing it showed."""
 
     frame: Frame
-    item: dict[str, Any]
-    control: ElementHandle
-    target: ElementHandle
-    select: ElementHandle | None
-    boxed: ElementHandle
-    apply: ElementHandle | None = None
+    option: ScannedOption
+    handles: Handles
     evidence: list[Evidence] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     message: str | None = None
 
 
-@dataclass
-class FrameScan:
-    frame: Frame
-    data: dict[str, Any]
-    found: list[Found]
-    offset: tuple[float, float]
-
-
-async def _frame_offset(frame: Frame) -> tuple[float, float]:
-    """Where the frame's content starts, in the main frame's viewport."""
-    x = y = 0.0
-    child = frame
-    while child.parent_frame is not None:
-        try:
-            owner = await child.frame_element()
-            dx, dy = await owner.evaluate(OFFSET_JS)
-        except PlaywrightError:
-            break
-        x, y = x + dx, y + dy
-        child = child.parent_frame
-    return x, y
-
-
-async def _scan(frame: Frame, opts: dict[str, Any]) -> FrameScan | None:
-    try:
-        handle = await frame.evaluate_handle(SCAN_JS, opts)
-        data = await (await handle.get_property("data")).json_value()
-        rows = await (await handle.get_property("elements")).get_properties()
-        found: list[Found] = []
-        for index in range(len(data["items"])):
-            parts = list((await rows[str(index)].get_properties()).values())
-            els = [p.as_element() for p in parts]
-            control, target, select, boxed, apply = els[0], els[1], els[2], els[3], els[4]
-            assert control is not None and target is not None and boxed is not None
-            found.append(Found(frame, data["items"][index], control, target, select, boxed, apply))
-    except PlaywrightError:
-        return None
-    return FrameScan(frame, data, found, await _frame_offset(frame))
-
-
-def _pick_reason(f: Found, state: OptionState) -> str | None:
-    """The store's stated reason: a refusal message, the description or title, else helper text that reads like one.
-
-    Pure balance phrases ("$10.00 available") are not reasons: they are cut off, and the amount stays in balance_text.
-    """
-    item = f.item
-    if f.message:
-        return strip_balance(f.message) or f.message
-    explicit = [c for c in (strip_balance(t) for t in (item["described"], item["title"]) if t) if c]
-    helpers = [c for c in (strip_balance(_without_name(h, item["name"])) for h in item["helpers"] if h) if c]
-    for text in explicit:
-        if _REASON.search(text):
-            return text
-    for text in helpers:
-        if _REASON.search(text):
-            return text
-    if state is OptionState.selectable:
-        return None
-    if explicit:
-        return explicit[0]
-    if state is OptionState.greyed_out:
-        return next((h for h in helpers if not _MONEY_ONLY.search(h)), None)
-    return None
-
-
-def _without_name(text: str, name: str) -> str:
-    """Helper text without the option's own name in front (a tile's heading read along with its description)."""
-    name = name.strip()
-    rest = text[len(name) :].lstrip(" :-\u2013\u2014") if name and text.lower().startswith(name.lower()) else text
-    return rest if re.search(r"[a-z]{3}", rest, re.IGNORECASE) else text
-
-
 async def _box(f: Found, scroll: tuple[float, float]) -> tuple[float, float, float, float] | None:
+    """Where the option sits on the full-page screenshot (its tile, scrolled into page coordinates)."""
     try:
-        box = await f.boxed.bounding_box()
+        box = await f.handles.tile.bounding_box()
     except PlaywrightError:
         return None
     if box is None:
@@ -137,45 +50,25 @@ async def _box(f: Found, scroll: tuple[float, float]) -> tuple[float, float, flo
     return (box["x"] + scroll[0], box["y"] + scroll[1], box["width"], box["height"])
 
 
-OPEN_DETAILS_JS = r"""
-(credit) => {
-  const rx = credit.map((p) => new RegExp(p, "i"));
-  const opened = [];
-  for (const d of document.querySelectorAll("details:not([open])")) {
-    const text = (d.textContent || "").replace(/\s+/g, " ").trim();
-    if (text.length > 1500 || !rx.some((r) => r.test(text))) continue;
-    const s = d.querySelector("summary");
-    if (s && getComputedStyle(s).display === "none") continue;
-    d.open = true;
-    opened.push(((s && s.textContent) || "").replace(/\s+/g, " ").trim().slice(0, 80));
-  }
-  return opened;
-}
-"""
-
-
-async def _open_credit_details(frame: Frame, credit: list[str]) -> list[str]:
-    """Open closed <details> that hold credit words: a shopper can open them, so what they hold is on offer."""
-    try:
-        opened: list[str] = await frame.evaluate(OPEN_DETAILS_JS, credit)
-    except PlaywrightError:
-        return []
-    return opened
-
-
 async def _rebuilt(found: list[Found]) -> bool:
     """Whether the page replaced an observed option while it was being observed (an SPA re-rendering its list)."""
     for f in found:
         try:
-            if not await f.control.evaluate("(e) => e.isConnected"):
+            if not await f.handles.control.evaluate("(e) => e.isConnected"):
                 return True
         except PlaywrightError:
             return True
     return False
 
 
-def _unknown(page: Page, error: str, evidence: list[Evidence]) -> Observation:
-    return Observation(option_state=OptionState.unknown, error=error, evidence=tuple(evidence), page_url=page.url)
+def _unknown(page: Page, error: str, found: Findings) -> Observation:
+    return Observation(
+        option_state=OptionState.unknown,
+        error=error,
+        evidence=tuple(found.evidence),
+        notes=tuple(found.notes),
+        page_url=page.url,
+    )
 
 
 async def observe(
@@ -196,203 +89,124 @@ async def observe(
     return await _observe(page, option_label, timeout_s, timing, again=True, apply=apply)
 
 
+async def _try(page: Page, f: Found, credit: list[str], timing: Timing, *, apply: bool) -> None:
+    """Try the option as a shopper would (a click, its own apply button) and keep what the page answered."""
+    trial = await run_trial(page, f.frame, f.option, f.handles, credit, timing, apply=apply)
+    f.evidence.extend(trial.evidence)
+    f.notes.extend(trial.notes)
+    f.message = trial.message
+    blocked = f.option.invisible or f.option.disabled_by_page
+    if f.handles.apply is not None and f.option.apply and not blocked and not apply:
+        f.notes.append(
+            Note(signal="apply_press", value=f"not pressed {f.option.apply!r}: apply presses are off (--no-apply)")
+        )
+    elif f.handles.apply is not None and f.option.apply and not blocked:
+        answer = await press_apply(page, f.frame, f.handles.apply, f.option.apply, timing)
+        f.evidence.extend(answer.evidence)
+        f.notes.extend(answer.notes)
+        if answer.message:
+            f.message = answer.message
+    if trial.balance and not f.option.balance:
+        f.option = f.option.model_copy(update={"balance": trial.balance})
+        f.notes.append(Note(signal="balance_revealed", value=f"{trial.balance} shown once selected"))
+
+
 async def _observe(
     page: Page, option_label: str | None, timeout_s: float, timing: Timing, *, again: bool, apply: bool = True
 ) -> Observation:
     credit = credit_patterns(option_label)
     start = time.monotonic()
+    found_on_page = Findings()
     if page.url.startswith("chrome-error://"):
-        return _unknown(page, "the browser shows an error page: the payment page did not load", [])
+        return _unknown(page, "the browser shows an error page: the payment page did not load", found_on_page)
     settled = await settle(page, timeout_s=timeout_s, credit=credit, timing=timing)
-    evidence: list[Evidence] = []
     warnings = (settled.warning,) if settled.warning else ()
     if settled.warning:
-        evidence.append(Evidence(signal="settle_capped", value=settled.warning, weight=0))
+        found_on_page.note("settle_capped", settled.warning)
     if settled.saw_busy:
-        evidence.append(Evidence(signal="settle", value="waited out: " + "; ".join(settled.saw_busy)))
+        found_on_page.note("settle", "waited out: " + "; ".join(settled.saw_busy))
     if not settled.ok:
-        return _unknown(page, f"the page did not settle within {timeout_s:g} s ({settled.why})", evidence)
-    evidence.append(Evidence(signal="settle", value=f"settled after {settled.waited_s:.2f} s", weight=0))
+        return _unknown(page, f"the page did not settle within {timeout_s:g} s ({settled.why})", found_on_page)
+    found_on_page.note("settle", f"settled after {settled.waited_s:.2f} s")
     for frame in page.frames:
-        for summary in await _open_credit_details(frame, credit):
-            evidence.append(
-                Evidence(
-                    signal="collapsed", value=f"opened the closed <details> {summary!r}, as a shopper can", weight=0
-                )
-            )
-    opts = {
-        "credit": credit,
-        "decoy": list(DECOY_PATTERNS),
-        "reason": REASON_WORDS,
-        "applied": APPLIED_TEXT,
-        "noMethods": NO_METHODS_TEXT,
-    }
-    scans = [s for s in [await _scan(frame, opts) for frame in page.frames] if s is not None]
+        for summary in await open_credit_details(frame, credit):
+            found_on_page.note("collapsed", f"opened the closed <details> {summary!r}, as a shopper can")
+    words = scan_words(credit)
+    scans = [s for s in [await scan_frame(frame, words) for frame in page.frames] if s is not None]
     if not scans:
-        return _unknown(page, "the page could not be read", evidence)
-    main = scans[0].data
-    found = [f for s in scans for f in s.found]
-    shown_names = {f.item["name"].lower() for f in found if not f.item["invisible"]}
-    found = [f for f in found if not (f.item["invisible"] and f.item["name"].lower() in shown_names)]
+        return _unknown(page, "the page could not be read", found_on_page)
+    main = scans[0].page
+    found = [Found(frame, option, handles) for frame, option, handles in options_of(scans)]
+    shown_names = {f.option.name.lower() for f in found if not f.option.invisible}
+    found = [f for f in found if not (f.option.invisible and f.option.name.lower() in shown_names)]
     for f in found:
-        f.evidence = gather(f.item)
+        f.evidence = gather(f.option)
         if time.monotonic() - start < timeout_s + timing.trials_extra_s:
-            trial = await run_trial(page, f.frame, f.item, f.control, f.target, f.select, credit, timing, apply=apply)
-            f.evidence.extend(trial.evidence)
-            if trial.restored:
-                f.evidence.append(trial.restored)
-            f.message = trial.message
-            blocked = f.item["invisible"] or f.item["native_disabled"] or f.item["inert"]
-            if f.apply is not None and apply and f.item["apply"] and not blocked:
-                answer = await press_apply(page, f.frame, f.apply, f.item["apply"])
-                f.evidence.extend(answer.evidence)
-                if answer.message:
-                    f.message = answer.message
-            if trial.balance and not f.item["balance"]:
-                f.item["balance"] = trial.balance
-                f.evidence.append(
-                    Evidence(signal="balance_revealed", value=f"{trial.balance} shown once selected", weight=0)
-                )
+            await _try(page, f, credit, timing, apply=apply)
     if again and await _rebuilt(found):
         later = await _observe(page, option_label, timeout_s, timing, again=False, apply=apply)
-        note = Evidence(
+        note = Note(
             signal="re_rendered", value="the page rebuilt its payment options while observed; observed them again"
         )
-        return later.model_copy(update={"evidence": (note, *later.evidence)})
-    scroll = (float(main["scroll"][0]), float(main["scroll"][1]))
+        return later.model_copy(update={"notes": (note, *later.notes)})
+    scroll = main.scroll
     options: list[CreditOption] = []
     conflicts: list[str] = []
     credit_rx = [re.compile(p, re.IGNORECASE) for p in credit]
     for f in found:
         state, said = classify(f.evidence)
-        conflicts.extend(f"{f.item['name']}: {c}" for c in said)
-        label, reason_in_label = split_label(f.item["name"], credit_rx)
+        conflicts.extend(f"{f.option.name}: {c}" for c in said)
+        label, reason_in_label = split_label(f.option.name, credit_rx)
         options.append(
             CreditOption(
                 label=label,
                 option_state=state,
-                reason_text=_pick_reason(f, state) or reason_in_label,
-                balance_text=f.item["balance"],
-                balance=parse_balance(f.item["balance"]),
-                source_hint=source_hint(f"{f.item['name']} {f.item['tile_text']}"),
+                reason_text=pick_reason(f.option, state, f.message) or reason_in_label,
+                balance_text=f.option.balance,
+                balance=parse_balance(f.option.balance),
+                source_hint=source_hint(f"{f.option.name} {f.option.tile_text}"),
                 evidence=tuple(f.evidence),
+                notes=tuple(f.notes),
                 box=await _box(f, scroll),
             )
         )
-    options = _with_store_applied(options, scans, scroll)
+    options = with_store_applied(options, scans, scroll)
     visible = [o for o in options if o.option_state is not OptionState.absent]
     for hidden in (o for o in options if o.option_state is OptionState.absent):
         why = next((ev.value for ev in hidden.evidence if ev.points_to is OptionState.absent), "not shown")
-        points = None if visible else OptionState.absent
-        evidence.append(
-            Evidence(
-                signal="hidden_markup", value=f"{hidden.label!r} exists in the markup but is {why}", points_to=points
-            )
+        found_on_page.seen(
+            "hidden_markup",
+            f"{hidden.label!r} exists in the markup but is {why}",
+            None if visible else OptionState.absent,
         )
-    options = visible
-    evidence.extend(_page_evidence(scans, has_options=bool(visible)))
-    if not options:
+    page_findings(scans, found_on_page, has_options=bool(visible))
+    if not visible:
         # Absence needs proof of place: a sign-in page, an empty basket or an error page offers no credit either.
-        place = await find_place(page, no_methods=NO_METHODS_TEXT, title=main["title"], heading=main["heading"])
-        evidence.append(Evidence(signal="page_kind", value=f"{place.kind}: {'; '.join(place.evidence)}", weight=0))
+        place = await find_place(page, no_methods=NO_METHODS_TEXT, title=main.title, heading=main.heading)
+        found_on_page.note("page_kind", f"{place.kind}: {'; '.join(place.evidence)}")
         if place.kind is not PageKind.payment:
-            unknown = _unknown(page, what_to_do(place), evidence)
+            unknown = _unknown(page, what_to_do(place), found_on_page)
             return mask_observation(unknown.model_copy(update={"page_kind": place.kind, "warnings": tuple(warnings)}))
-    secrets = [v for s in scans for v in s.data["secrets"]]
-    observation = _summarise(page, options, evidence, conflicts, scans)
+    secrets = [v for s in scans for v in s.page.secrets]
+    observation = _summarise(page, visible, found_on_page, conflicts, scans)
     if warnings:
         observation = observation.model_copy(update={"warnings": tuple(warnings)})
     return mask_observation(observation, secrets)
 
 
-def _with_store_applied(
-    options: list[CreditOption], scans: list[FrameScan], scroll: tuple[float, float]
-) -> list[CreditOption]:
-    """Add credit the store applied by itself (a totals line, 'covered by store credit') as selectable."""
-    applied = [(s, t) for s in scans for t in s.data["texts"] if t["kind"] == "applied"]
-    if not applied:
-        return options
-    shown = [i for i, o in enumerate(options) if o.option_state is not OptionState.absent]
-    for scan, text in applied:
-        ev = Evidence(signal="applied_by_store", value=text["text"], points_to=OptionState.selectable, weight=6)
-        if shown:
-            i = shown[0]
-            o = options[i]
-            if o.option_state is OptionState.selectable:
-                options[i] = o.model_copy(update={"evidence": (*o.evidence, ev)})
-            continue
-        box = None
-        if text.get("box"):
-            x, y, w, h = text["box"]
-            box = (x + scan.offset[0] + scroll[0], y + scan.offset[1] + scroll[1], w, h)
-        label = re.sub(r"[-\u2212\u2013]?\s?[$€£¥]\s?[\d.,]+", "", text["text"]).strip(" :") or text["text"]
-        options.append(
-            CreditOption(
-                label=label,
-                option_state=OptionState.selectable,
-                balance_text=text.get("balance"),
-                balance=parse_balance(text.get("balance")),
-                source_hint=source_hint(text["text"]),
-                evidence=(ev,),
-                box=box,
-            )
-        )
-        shown = [len(options) - 1]
-    return options
-
-
-def _page_evidence(scans: list[FrameScan], *, has_options: bool) -> list[Evidence]:
-    out: list[Evidence] = []
-    absent = None if has_options else OptionState.absent
-    for s in scans:
-        d = s.data
-        for t in d["texts"]:
-            if t["kind"] == "no_methods":
-                out.append(Evidence(signal="no_payment_methods", value=t["text"], points_to=absent))
-            elif t["kind"] == "header_balance":
-                out.append(
-                    Evidence(
-                        signal="balance_not_offered",
-                        value=f"{t['text']} (shown in the page header, not offered as a way to pay)",
-                        points_to=absent,
-                    )
-                )
-            elif t["kind"] in ("notice", "balance_mention", "mention") and not has_options:
-                out.append(
-                    Evidence(
-                        signal=f"credit_{t['kind']}",
-                        value=f"{t['text']} (text only, no control to choose)",
-                        points_to=absent,
-                    )
-                )
-        for box in d["code_boxes"]:
-            if not has_options:
-                out.append(
-                    Evidence(signal="redeem_box_only", value=f"a box to redeem a code: {box!r}", points_to=absent)
-                )
-        for decoy in d["decoys"]:
-            out.append(Evidence(signal="not_credit", value=f"ignored {decoy}", weight=0))
-    return out
-
-
 def _summarise(
-    page: Page, options: list[CreditOption], evidence: list[Evidence], conflicts: list[str], scans: list[FrameScan]
+    page: Page, options: list[CreditOption], found: Findings, conflicts: list[str], scans: list[FrameScan]
 ) -> Observation:
+    """The observation: the first option's state on top, every option listed; with none, absent and why."""
     if not options:
-        if not any(ev.points_to is OptionState.absent for ev in evidence):
-            evidence.append(
-                Evidence(
-                    signal="no_credit_option",
-                    value="no control on the page is named like store credit",
-                    points_to=OptionState.absent,
-                )
-            )
-        notice = next((t["text"] for s in scans for t in s.data["texts"] if t["kind"] == "notice"), None)
+        if not any(ev.points_to is OptionState.absent for ev in found.evidence):
+            found.seen("no_credit_option", "no control on the page is named like store credit", OptionState.absent)
         return Observation(
             option_state=OptionState.absent,
             page_kind=PageKind.payment,
-            reason_text=notice,
-            evidence=tuple(evidence),
+            reason_text=first_notice(scans),
+            evidence=tuple(found.evidence),
+            notes=tuple(found.notes),
             conflicts=tuple(conflicts),
             page_url=page.url,
         )
@@ -404,7 +218,8 @@ def _summarise(
         balance_text=first.balance_text,
         balance=first.balance,
         page_kind=PageKind.payment,
-        evidence=(*evidence, *first.evidence),
+        evidence=(*found.evidence, *first.evidence),
+        notes=(*found.notes, *first.notes),
         credit_options=tuple(options),
         conflicts=tuple(conflicts),
         page_url=page.url,

@@ -7,6 +7,8 @@
   const heading = new RegExp(opts.heading, "i");
   const card = new RegExp(opts.card, "i");
   const order = new RegExp(opts.order, "i");
+  const paymentFrame = new RegExp(opts.paymentFrame, "i");
+  const signInHeading = new RegExp(opts.signInHeading, "i");
   const out = { payment: [], password: false, sign_in_words: [], empty_words: [] };
   const add = (what) => { if (out.payment.length < 6 && !out.payment.includes(what)) out.payment.push(what); };
   // <label for=ID> indexed once (el.labels searches the whole document on each use).
@@ -16,7 +18,7 @@
     if (el.tagName === "INPUT" && el.type === "password") { if (shown(el)) out.password = true; continue; }
     if (el.tagName === "IFRAME") {
       const t = [el.title, el.name, el.id, el.getAttribute("src")].join(" ");
-      if (card.test(t) || /stripe|braintree|adyen|paypal|klarna|checkout\.com|payment|cardinal|spreedly/i.test(t))
+      if (card.test(t) || paymentFrame.test(t))
         add(`a payment frame (${norm(el.title || el.name || el.id).slice(0, 40) || "iframe"})`);
       continue;
     }
@@ -36,7 +38,7 @@
     if (!t || t.length > 120) continue;
     if (/^(H\d|LEGEND)$/.test(el.tagName) || el.getAttribute("role") === "heading") {
       if (heading.test(t) && shown(el)) add(`the heading ${JSON.stringify(t.slice(0, 50))}`);
-      if (/\b(sign[ -]?in|log[ -]?in|returning customer)\b/i.test(t) && shown(el)) out.sign_in_words.push(t.slice(0, 80));
+      if (signInHeading.test(t) && shown(el)) out.sign_in_words.push(t.slice(0, 80));
       continue;
     }
     if (el.tagName === "BUTTON" && order.test(t) && shown(el)) add(`an order button ${JSON.stringify(t.slice(0, 40))}`);
@@ -44,7 +46,7 @@
   }
   const body = document.body ? document.body.innerText || "" : "";
   if (new RegExp(opts.noMethods, "i").test(body)) add("the store's notice that no payment method is available");
-  const signIn = body.match(/\b(sign[ -]?in|log[ -]?in)\b[^\n]{0,60}|\bforgot (your )?password\b/i);
+  const signIn = body.match(new RegExp(opts.signIn, "i"));
   if (signIn) out.sign_in_words.push(norm(signIn[0]).slice(0, 80));
   const empty = body.match(new RegExp(opts.empty, "i"));
   if (empty) out.empty_words.push(norm(empty[0]).slice(0, 80));

@@ -9,6 +9,7 @@ from pathlib import Path
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 
+from probe.detect.vocabulary import ERROR_PAGE_WORDS, LOGIN_URL_WORDS, place_words
 from probe.models import PageKind
 
 HTTP_ERROR = 400
@@ -18,31 +19,8 @@ STATUS_JS = """() => { const n = performance.getEntriesByType("navigation")[0];
 
 PLACE_JS = Path(__file__).with_name("place.js").read_text(encoding="utf-8")
 
-METHOD_WORDS = (
-    r"\b(credit\s*(card|/\s*debit)|debit\s*card|card\s*payment|pay\s+(by|with)\s+card|paypal|apple\s*pay|google\s*pay|"
-    r"klarna|afterpay|affirm|sezzle|venmo|bank\s+transfer|direct\s+debit|sepa|ideal|cash\s+on\s+delivery|"
-    r"invoice|gift\s*card|store\s*credit|visa|mastercard|american\s+express|amex|discover)\b"
-)
-PAYMENT_HEADING = (
-    r"\bpayment\b|\bpay\s+with\b|\bbilling\b|\bhow\s+(would\s+you|do\s+you\s+want\s+to)\s+pay\b|\bzahlung|\bpaiement\b"
-)
-# Card fields in any language: "Card number", an expiry laid out as MM/YY, "Nama di Kartu", "Numéro de carte".
-CARD_FIELD = (
-    r"card[-_ ]?(number|num|no)\b|\bcc[-_]?(num|number)\b|\bcvv\b|\bcvc\b|\bsecurity\s*code\b|expir|"
-    r"\bmm\s*/\s*(yy|yyyy|aa|jj)\b|\b(kartu|karte|carte|tarjeta|cart[aã]o)\b"
-)
-ORDER_BUTTON = r"\bplace\s+(your\s+)?order\b|\bpay\s+now\b|\bcomplete\s+(purchase|order)\b|\breview\s+(your\s+)?order\b"
-EMPTY_CART = (
-    r"\b(your|the)\s+(shopping\s+)?(cart|basket|bag|trolley)\s+is\s+(currently\s+)?empty\b|"
-    r"\bno\s+items\s+in\s+(your\s+)?(shopping\s+)?(cart|basket|bag)\b|\bnothing\s+in\s+your\s+(cart|basket|bag)\b|"
-    r"\b(warenkorb|panier)\s+est\s+vide\b|\bIhr\s+Warenkorb\s+ist\s+leer\b"
-)
-ERROR_PAGE = re.compile(
-    r"^(404|500|502|503)\b|\bnot found\b|server error|bad gateway|service unavailable|access denied|"
-    r"something went wrong|this site can.t be reached",
-    re.IGNORECASE,
-)
-LOGIN_URL = re.compile(r"/(log-?in|sign-?in|signin|account/login|accounts/login|auth|session/new)\b", re.IGNORECASE)
+ERROR_PAGE = re.compile(ERROR_PAGE_WORDS, re.IGNORECASE)
+LOGIN_URL = re.compile(LOGIN_URL_WORDS, re.IGNORECASE)
 
 
 @dataclass
@@ -54,16 +32,8 @@ class Place:
 
 
 async def _frame_place(frame: Frame, no_methods: str) -> dict[str, object] | None:
-    opts = {
-        "method": METHOD_WORDS,
-        "heading": PAYMENT_HEADING,
-        "card": CARD_FIELD,
-        "order": ORDER_BUTTON,
-        "noMethods": no_methods,
-        "empty": EMPTY_CART,
-    }
     try:
-        found: dict[str, object] = await frame.evaluate(PLACE_JS, opts)
+        found: dict[str, object] = await frame.evaluate(PLACE_JS, place_words(no_methods))
     except PlaywrightError:
         return None
     return found

@@ -10,9 +10,13 @@ from playwright.async_api import Dialog, ElementHandle, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
 from probe.detect.apply import may_press, undo, undo_candidates, wait_for_answer
+from probe.detect.scan import Handles
+from probe.detect.scanned import ScannedOption
 from probe.detect.settle import settle
-from probe.detect.vocabulary import MONEY, REASON_WORDS
-from probe.models import Evidence, OptionState
+from probe.detect.signals import Weight
+from probe.detect.vocabulary import REASON_WORDS
+from probe.models import Evidence, Note, OptionState
+from probe.money import MONEY
 from probe.safety.refusal import click_refusal
 from probe.timing import DEFAULT_TIMING, Timing
 
@@ -140,28 +144,33 @@ _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
 
 @dataclass
 class TrialResult:
-    """The evidence a trial gave, and the page's refusal message if it showed one."""
+    """The evidence a trial gave, what it did (notes), and the page's refusal message if it showed one."""
 
     evidence: list[Evidence] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     message: str | None = None
     balance: str | None = None
-    restored: Evidence | None = None
+
+    def note(self, value: str, signal: str = "trial_selection") -> None:
+        """Say what the trial did, pointing to no state."""
+        self.notes.append(Note(signal=signal, value=value))
 
 
-def skip_reason(item: dict[str, Any]) -> str | None:
+def skip_reason(option: ScannedOption) -> str | None:
     """Why this option must not (or need not) be clicked, or None when a trial is fine."""
-    if item["invisible"]:
+    if option.invisible:
         return "not shown"
-    if item["submit_like"]:
+    if option.submit_like:
         return "it would submit a form"
-    if not item["safe_link"]:
+    if not option.safe_link:
         return "a link that leaves the page"
-    refusal = click_refusal(item.get("role"), item["name"], item.get("tag"), item.get("type"))
+    refusal = click_refusal(option.role, option.name, option.tag, option.type)
     if refusal:
         return refusal
-    if item["native_disabled"] or item["option_disabled"] or item["select_disabled"] or item["inert"]:
-        return "disabled by the page"
-    if item["checked"]:
+    disabled = option.disabled_by_page
+    if disabled:
+        return f"disabled by the page ({disabled})"
+    if option.checked:
         return "already selected"
     return None
 
@@ -177,10 +186,8 @@ async def _lines(frame: Frame) -> list[str]:
 async def run_trial(
     page: Page,
     frame: Frame,
-    item: dict[str, Any],
-    control: ElementHandle,
-    target: ElementHandle,
-    select: ElementHandle | None,
+    option: ScannedOption,
+    handles: Handles,
     credit: list[str],
     timing: Timing = DEFAULT_TIMING,
     *,
@@ -191,18 +198,20 @@ async def run_trial(
     Without `apply`, a button or link (an apply press) is left alone: only selections are tried.
     """
     result = TrialResult()
-    why = skip_reason(item)
-    if not why and not apply and item["kind"] not in SELECTING_KINDS:
+    control, target, select = handles.control, handles.target, handles.select
+    selecting = option.kind in SELECTING_KINDS
+    why = skip_reason(option)
+    if not why and not apply and not selecting:
         why = "pressing apply controls is off (--no-apply)"
-    if not why and item["kind"] not in SELECTING_KINDS and not may_press(item["name"]):
+    if not why and not selecting and not may_press(option.name):
         why = "the guard refuses to press it"
     if why:
-        result.evidence.append(Evidence(signal="trial_selection", value=f"not tried: {why}", weight=0))
+        result.note(f"not tried: {why}")
         return result
     try:
         hit: dict[str, Any] = await target.evaluate(HIT_JS, control)
     except PlaywrightError as exc:
-        result.evidence.append(Evidence(signal="trial_selection", value=f"not tried: {exc.message[:80]}", weight=0))
+        result.note(f"not tried: {exc.message[:80]}")
         return result
     if not hit["ours"]:
         result.evidence.append(
@@ -210,13 +219,13 @@ async def run_trial(
                 signal="overlay",
                 value=f"{hit['hit']} takes the clicks at the option's centre",
                 points_to=OptionState.greyed_out,
-                weight=4,
+                weight=Weight.DECLARED,
             )
         )
         return result
     pressed = (hit["button_role"], hit["button_words"], hit["button_tag"], hit["button_type"])
     if hit["bad_link"] or click_refusal(*pressed):
-        result.evidence.append(Evidence(signal="trial_selection", value="not tried: unsafe click target", weight=0))
+        result.note("not tried: unsafe click target")
         return result
     dialogs: list[str] = []
 
@@ -229,8 +238,8 @@ async def run_trial(
 
     before = set(await _lines(frame))
     url_before = page.url
-    shown_before = await undo_candidates(frame) if item["kind"] not in SELECTING_KINDS else None
-    previous = await _previous(control, item)
+    shown_before = await undo_candidates(frame) if not selecting else None
+    previous = await _previous(control, option)
     page.on("dialog", on_dialog)
     try:
         if select is not None:
@@ -244,28 +253,28 @@ async def run_trial(
         await settle(page, timeout_s=timing.trial_settle_s, credit=credit, timing=timing)
         selected = bool(await control.evaluate(STATE_JS))
     except PlaywrightError as exc:
-        result.evidence.append(Evidence(signal="trial_selection", value=f"click failed: {exc.message[:80]}", weight=0))
+        result.note(f"click failed: {exc.message[:80]}")
         return result
     finally:
         page.remove_listener("dialog", on_dialog)
     new = [line for line in await _lines(frame) if line not in before]
-    if not new and not dialogs and item["kind"] not in SELECTING_KINDS:
+    if not new and not dialogs and not selecting:
         # A button that asks the server answers late: wait for the store's message or new totals.
-        notes, late = await wait_for_answer(frame, before)
+        notes, late = await wait_for_answer(frame, before, timing)
         new = [*notes, *late]
     refusal = next((m for m in dialogs), None) or next((n for n in new if _REASON.search(n)), None)
-    if selected and not item["balance"]:
+    if selected and not option.balance:
         result.balance = _revealed_balance(new)
     if selected:
-        await _restore(page, frame, control, item, previous, result, timing)
-    if item["kind"] in SELECTING_KINDS:
+        await _restore(page, frame, control, option, previous, result, timing)
+    if selecting:
         if selected:
             result.evidence.append(
                 Evidence(
                     signal="trial_selection",
                     value="clicked it: the option became selected",
                     points_to=OptionState.selectable,
-                    weight=8,
+                    weight=Weight.TRIED,
                 )
             )
         else:
@@ -275,7 +284,7 @@ async def run_trial(
                     signal="trial_selection",
                     value=f"clicked it: the option stayed unselected{said}",
                     points_to=OptionState.greyed_out,
-                    weight=8,
+                    weight=Weight.TRIED,
                 )
             )
             result.message = refusal or (new[0] if new else None)
@@ -286,29 +295,26 @@ async def run_trial(
                 signal="trial_selection",
                 value=f"clicked it: the page refused: {refusal!r}",
                 points_to=OptionState.greyed_out,
-                weight=7,
+                weight=Weight.ANSWERED,
             )
         )
         result.message = refusal
     elif new or selected:
         shown = f": {new[0]!r} appeared" if new else ""
-        if item["kind"] not in SELECTING_KINDS:
-            undone = await undo(page, frame, shown_before, url_before)
-            result.restored = Evidence(signal="trial_restored", value=undone, weight=0)
+        if not selecting:
+            result.note(await undo(page, frame, shown_before, url_before, timing), "trial_restored")
         result.evidence.append(
             Evidence(
                 signal="trial_selection",
                 value=f"clicked it: the page responded{shown}",
                 points_to=OptionState.selectable,
-                weight=6,
+                weight=Weight.IN_USE,
             )
         )
     else:
         # A button or link with nothing to show may act on the server ("Use Store Credit" posts and re-renders):
         # silence alone does not prove a refusal.
-        result.evidence.append(
-            Evidence(signal="trial_selection", value="clicked it: nothing visible changed", weight=0)
-        )
+        result.note("clicked it: nothing visible changed")
     return result
 
 
@@ -325,9 +331,9 @@ def _revealed_balance(new_lines: list[str]) -> str | None:
     return None
 
 
-async def _previous(control: ElementHandle, item: dict[str, Any]) -> ElementHandle | None:
+async def _previous(control: ElementHandle, option: ScannedOption) -> ElementHandle | None:
     """The control the shopper had chosen before the trial (the same group's checked radio, say)."""
-    if item["kind"] in TOGGLE_KINDS:
+    if option.kind in TOGGLE_KINDS:
         return control
     try:
         handle = await control.evaluate_handle(PREVIOUS_JS)
@@ -340,7 +346,7 @@ async def _restore(
     page: Page,
     frame: Frame,
     control: ElementHandle,
-    item: dict[str, Any],
+    option: ScannedOption,
     previous: ElementHandle | None,
     result: TrialResult,
     timing: Timing,
@@ -358,8 +364,4 @@ async def _restore(
     except PlaywrightError:
         return
     what = "toggled it back off" if previous is control else "re-selected the shopper's previous choice"
-    result.restored = Evidence(
-        signal="trial_restored",
-        value=what if back else f"tried to restore ({what}); the page kept the credit",
-        weight=0,
-    )
+    result.note(what if back else f"tried to restore ({what}); the page kept the credit", "trial_restored")

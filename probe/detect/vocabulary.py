@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from probe.models import CreditSource
+from probe.money import MONEY
 
 # JavaScript-compatible patterns (no inline flags); matched case-insensitively on both sides.
 CREDIT_PATTERNS: tuple[str, ...] = (
@@ -66,10 +67,28 @@ APPLIED_TEXT = (
     r"\b(credit|balance)\b[^.]{0,20}\b(has\s+been|was|is|been)\s+applied|\bapplied\b[^.]{0,30}\b(credit|balance)\b|"
     r"\b(credit|balance)\s+applied\b"
 )
-# An amount of money as stores print it: "$12.40", "USD 12.40", "12,40 €", "€ 9,90", "£8.20".
-MONEY = (
-    r"(?:[$\u20ac\u00a3\u00a5\u20b9]|USD|EUR|GBP|CAD|AUD)\s?\d[\d.,]*\d|\d[\d.,]*\s?(?:\u20ac|\u00a3|USD|EUR|GBP|kr)"
-)
+# A number of points shown instead of money ("2,500 reward points").
+POINTS_TEXT = r"\d[\d,]*\s+(?:reward\s+)?points"
+# A control that takes credit already in use back off ("Remove store credit", "×"): never an option to try.
+REMOVE_WORDS = r"^\s*(remove|delete|cancel|clear|undo|discard)\b"
+# A control that takes credit the probe applied back off again: the undo of an apply press.
+UNDO_WORDS = r"^\s*(remove|cancel|undo|clear|delete)\b"
+# The marks a remove control leaves in its row's text.
+REMOVE_MARKS = r"\s*[\u00d7\u2715]\s*"
+# A credit's own apply / use / select / redeem button ("Select", "Apply?"): the way to try the credit beside it.
+APPLY_WORDS = r"^\s*(apply|use|select|redeem|choose|add)\b[^.]{0,24}$"
+# A "Learn why" / "?" button that only shows a tooltip.
+TIP_ONLY_WORDS = r"^(learn (why|more)|why\??|more info|details|info|help|\?|i)?$"
+# A name that speaks of another way to pay: not a generic word that a credit tile around it could name.
+OTHER_METHOD_WORDS = r"\b(card|paypal|cash on|bank|invoice|klarna|apple|google|visa|mastercard|amex|sepa)\b"
+# Every credit pattern holds one of these words; a text without any of them names no credit (a cheap first test).
+CREDIT_WORD = r"credit|balance|cash|funds|wallet|points|reward|loyalty|guthaben|avoir|cr[\u00e9e]dit|payment"
+# A box to type a code into: a gift card, coupon or voucher, not a credit to choose.
+CODE_BOX_WORDS = r"gift|code|coupon|voucher|promo"
+# Class names that say an option is disabled.
+DISABLED_CLASS = r"(^|[\s_-])(disabled|is-disabled|unavailable|inactive)(\s|$)"
+# An input value behind a credit option that reads like a code, a card number or an e-mail: masked in reports.
+SECRET_VALUE = r"^(?=(?:.*\d){2})(?=.*[A-Za-z]).{6,}$|^[\d -]{8,}$|@"
 _BAL_WORDS = (
     r"(?:(?:your|current|available|remaining|total|wallet|account|store|credit|site)\s+){0,3}"
     r"(?:balance|credit|funds|available)"
@@ -128,7 +147,75 @@ def source_hint(text: str) -> CreditSource:
     return CreditSource.unknown
 
 
+# Proof of place: what says a page is payment selection, a sign-in page, an empty basket or an error page.
+METHOD_WORDS = (
+    r"\b(credit\s*(card|/\s*debit)|debit\s*card|card\s*payment|pay\s+(by|with)\s+card|paypal|apple\s*pay|google\s*pay|"
+    r"klarna|afterpay|affirm|sezzle|venmo|bank\s+transfer|direct\s+debit|sepa|ideal|cash\s+on\s+delivery|"
+    r"invoice|gift\s*card|store\s*credit|visa|mastercard|american\s+express|amex|discover)\b"
+)
+PAYMENT_HEADING = (
+    r"\bpayment\b|\bpay\s+with\b|\bbilling\b|\bhow\s+(would\s+you|do\s+you\s+want\s+to)\s+pay\b|\bzahlung|\bpaiement\b"
+)
+# Card fields in any language: "Card number", an expiry laid out as MM/YY, "Nama di Kartu", "Numéro de carte".
+CARD_FIELD = (
+    r"card[-_ ]?(number|num|no)\b|\bcc[-_]?(num|number)\b|\bcvv\b|\bcvc\b|\bsecurity\s*code\b|expir|"
+    r"\bmm\s*/\s*(yy|yyyy|aa|jj)\b|\b(kartu|karte|carte|tarjeta|cart[aã]o)\b"
+)
+ORDER_BUTTON = r"\bplace\s+(your\s+)?order\b|\bpay\s+now\b|\bcomplete\s+(purchase|order)\b|\breview\s+(your\s+)?order\b"
+EMPTY_CART = (
+    r"\b(your|the)\s+(shopping\s+)?(cart|basket|bag|trolley)\s+is\s+(currently\s+)?empty\b|"
+    r"\bno\s+items\s+in\s+(your\s+)?(shopping\s+)?(cart|basket|bag)\b|\bnothing\s+in\s+your\s+(cart|basket|bag)\b|"
+    r"\b(warenkorb|panier)\s+est\s+vide\b|\bIhr\s+Warenkorb\s+ist\s+leer\b"
+)
+ERROR_PAGE_WORDS = (
+    r"^(404|500|502|503)\b|\bnot found\b|server error|bad gateway|service unavailable|access denied|"
+    r"something went wrong|this site can.t be reached"
+)
+LOGIN_URL_WORDS = r"/(log-?in|sign-?in|signin|account/login|accounts/login|auth|session/new)\b"
+# A frame of a payment provider (its title, name, id or address).
+PAYMENT_FRAME_WORDS = r"stripe|braintree|adyen|paypal|klarna|checkout\.com|payment|cardinal|spreedly"
+SIGN_IN_HEADING = r"\b(sign[ -]?in|log[ -]?in|returning customer)\b"
+SIGN_IN_TEXT = r"\b(sign[ -]?in|log[ -]?in)\b[^\n]{0,60}|\bforgot (your )?password\b"
+
+
+def place_words(no_methods: str) -> dict[str, str]:
+    """The patterns place.js matches, handed to it as data."""
+    return {
+        "method": METHOD_WORDS,
+        "heading": PAYMENT_HEADING,
+        "card": CARD_FIELD,
+        "order": ORDER_BUTTON,
+        "noMethods": no_methods,
+        "empty": EMPTY_CART,
+        "paymentFrame": PAYMENT_FRAME_WORDS,
+        "signInHeading": SIGN_IN_HEADING,
+        "signIn": SIGN_IN_TEXT,
+    }
+
+
 def credit_patterns(option_label: str | None) -> list[str]:
     """The built-in vocabulary plus the store's own name for its credit."""
     extra = [option_label.removeprefix("(?i)")] if option_label else []
     return [*CREDIT_PATTERNS, *extra]
+
+
+def scan_words(credit: list[str]) -> dict[str, str | list[str]]:
+    """Every pattern the in-page scanner matches, handed to it as data: the scanner holds no words of its own."""
+    return {
+        "credit": credit,
+        "decoy": list(DECOY_PATTERNS),
+        "reason": REASON_WORDS,
+        "applied": APPLIED_TEXT,
+        "noMethods": NO_METHODS_TEXT,
+        "money": MONEY,
+        "points": POINTS_TEXT,
+        "remove": REMOVE_WORDS,
+        "removeMarks": REMOVE_MARKS,
+        "apply": APPLY_WORDS,
+        "tipOnly": TIP_ONLY_WORDS,
+        "otherMethod": OTHER_METHOD_WORDS,
+        "creditWord": CREDIT_WORD,
+        "codeBox": CODE_BOX_WORDS,
+        "disabledClass": DISABLED_CLASS,
+        "secret": SECRET_VALUE,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from probe.models import CreditOption, Evidence, Observation
+from probe.models import CreditOption, Evidence, Note, Observation
 
 MASK = "•••"
 MIN_SECRET_LEN = 4
@@ -50,24 +50,30 @@ def _mask_evidence(evidence: tuple[Evidence, ...], secrets: list[str]) -> tuple[
     return tuple(e.model_copy(update={"value": mask_text(e.value, secrets)}) for e in evidence)
 
 
+def _mask_notes(notes: tuple[Note, ...], secrets: list[str]) -> tuple[Note, ...]:
+    return tuple(n.model_copy(update={"value": mask_text(n.value, secrets)}) for n in notes)
+
+
 def _mask_option(option: CreditOption, secrets: list[str]) -> CreditOption:
     return option.model_copy(
         update={
             "label": mask_text(option.label, secrets),
             "reason_text": _mask_optional(option.reason_text, secrets),
             "evidence": _mask_evidence(option.evidence, secrets),
+            "notes": _mask_notes(option.notes, secrets),
         }
     )
 
 
 def mask_observation(observation: Observation, secrets: Iterable[str] = ()) -> Observation:
-    """The observation with every text it will show (labels, reasons, evidence, errors) masked."""
+    """The observation with every text it will show (labels, reasons, evidence, notes, errors) masked."""
     found = list(secrets)
     return observation.model_copy(
         update={
             "option_label": _mask_optional(observation.option_label, found),
             "reason_text": _mask_optional(observation.reason_text, found),
             "evidence": _mask_evidence(observation.evidence, found),
+            "notes": _mask_notes(observation.notes, found),
             "credit_options": tuple(_mask_option(o, found) for o in observation.credit_options),
             "conflicts": tuple(mask_text(c, found) for c in observation.conflicts),
             "error": _mask_optional(observation.error, found),
