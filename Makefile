@@ -2,6 +2,9 @@
 VENV    ?= .venv
 PYTHON  ?= python3
 PY      := $(VENV)/bin/python
+# Test processes: browser tests spend much of their time waiting on pages, so more than one per core pays.
+# A module's tests stay in one process (--dist loadscope): its browser and served pages start once.
+WORKERS ?= auto
 STAMP   := $(VENV)/.installed
 
 .PHONY: demo test test-fast setup browser lint typecheck bench store clean
@@ -10,7 +13,7 @@ demo: setup
 	$(VENV)/bin/probe check --out probe-report
 
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
