@@ -17,8 +17,10 @@ from typer.testing import CliRunner
 from mock_store.scenarios import load_scenario
 from mock_store.signin import SECONDS_PER_DAY, SESSION_COOKIE, session_token
 from probe.cli import app
+from probe.run.check import ACCOUNT_WAIT_S
 from probe.run.login import login_session
 from probe.run.sync import run_sync
+from probe.walk.flow import ELEMENT_WAIT_S
 
 pytestmark = pytest.mark.browser
 runner = CliRunner()
@@ -85,6 +87,10 @@ def test_without_a_session_the_message_says_how_to_get_one(store_url: str, tmp_p
     result = runner.invoke(app, check_args(f"{store_url}/scenario/signed-in", out, "--profile", str(PROFILE)))
     assert result.exit_code == 3
     assert "sign-in page" in result.stderr and "--storage-state" in result.stderr and "probe login" in result.stderr
+    # The account page and checkout sent the walk to the sign-in page: it said so without waiting out the elements.
+    steps = {s["name"]: s for s in json.loads((out / "report.json").read_text())["steps"]}
+    assert "sign-in page" in steps["account credit"]["error"] and "sign-in page" in steps["checkout"]["error"]
+    assert steps["account credit"]["duration_s"] < ACCOUNT_WAIT_S and steps["checkout"]["duration_s"] < ELEMENT_WAIT_S
 
 
 def expired_copy(session_file: Path, tmp_path: Path) -> Path:

@@ -20,6 +20,7 @@ from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
 from probe.run.store import target_url
 from probe.walk.account import read_account_table
 from probe.walk.browser import connect, find_browser, launch
+from probe.walk.cut_short import CutShort, unless
 from probe.walk.flow import Deadline, FlowError, Walker
 from probe.walk.guard import OrderGuard
 from probe.walk.profile import Step as ProfileStep
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Playwright
 
 VIEWPORT = {"width": 1280, "height": 900}
+# How long the account page's credit table is waited for.
+ACCOUNT_WAIT_S = 10
 
 
 async def new_context(browser: Browser, storage_state: dict[str, Any] | None = None) -> BrowserContext:
@@ -276,7 +279,12 @@ async def read_account(prepared: Prepared, walker: Walker, url: str, progress: P
     try:
         await walker.goto(account.url)
         table = walker.locate(account.table)
-        lines = await read_account_table(table, account, min(walker.deadline.remaining_ms(), 10000))
+        reading = read_account_table(table, account, min(walker.deadline.remaining_ms(), ACCOUNT_WAIT_S * 1000))
+        lines = await unless(reading, walker.sign_in_cause)
+    except CutShort as exc:
+        error = f"could not read the account page: {exc}"
+        await walker.record("account credit", started, error=error, fatal=False)
+        return ()
     except Exception as exc:  # noqa: BLE001 - without the account page the option's own words still help
         error = f"could not read the account page: {first_line(exc)}"
         await walker.record("account credit", started, error=error, fatal=False)

@@ -37,7 +37,7 @@ async def login_session(
 
     from probe.run.check import new_context
     from probe.walk.browser import find_browser, launch
-    from probe.walk.flow import explain
+    from probe.walk.diagnose import explain
     from probe.walk.guard import OrderGuard
 
     validate_url(url)

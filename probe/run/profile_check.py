@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from probe.models import Step
-from probe.walk.flow import Deadline, FlowError, Walker, explain
+from probe.walk.diagnose import explain
+from probe.walk.flow import Deadline, FlowError, Walker
 from probe.walk.profile import AccountPage, Profile, load_profile, missing_env
 
 Progress = Callable[[str], None]

@@ -1,4 +1,5 @@
-"""Why a profile's locator failed, in words: what the page has instead, or which elements it matched."""
+"""Why a step failed, in words: what the page has instead of a locator's element, which elements it matched, or
+what the browser said."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import difflib
 import re
 from typing import TYPE_CHECKING, Any
 
+from probe.errors import first_line
 from probe.walk import profile as prof
 
 if TYPE_CHECKING:
@@ -166,3 +168,39 @@ async def many(locator: Locator, spec: prof.Locator, count: int) -> str:
         f"{spec.describe()} matches {count} elements: {'; '.join(listed)}{more}; "
         f"add `nth: N` (0 = the first) or narrow it ({exact}a role with a name, or a css selector)"
     )
+
+
+# Browser errors a person can act on, by the marker in Playwright's message.
+CAUSES = (
+    ("ERR_CONNECTION_REFUSED", "connection refused at {url}: nothing answers there; is the store running?"),
+    ("ERR_TOO_MANY_REDIRECTS", "redirect loop at {url}: the store keeps redirecting"),
+    ("ERR_NAME_NOT_RESOLVED", "cannot resolve the host of {url}"),
+    ("ERR_EMPTY_RESPONSE", "the server closed the connection without answering at {url}"),
+    ("ERR_CONNECTION_RESET", "the connection was reset at {url}"),
+    ("Timeout", "the page did not finish loading within {seconds} ({url})"),
+)
+PLAYWRIGHT_TIMEOUT = re.compile(r"Timeout (\d+(?:\.\d+)?)ms")
+TIMED_OUT = "the page did not finish loading"
+
+
+def explain(exc: BaseException, url: str) -> str:
+    """One line saying why a browser action failed."""
+    text = str(exc).strip()
+    first = first_line(exc)
+    took = PLAYWRIGHT_TIMEOUT.search(first)
+    seconds = f"{float(took.group(1)) / 1000:.1f} s" if took else "the time left"
+    first = PLAYWRIGHT_TIMEOUT.sub(lambda m: f"timeout {float(m.group(1)) / 1000:.1f} s", first)
+    for marker, cause in CAUSES:
+        if marker in text:
+            return cause.format(url=url, first=first, seconds=seconds)
+    return first
+
+
+def describe_action(action: prof.Action) -> str:
+    """A profile action as a person would name it in a message."""
+    if isinstance(action, prof.Goto):
+        return f"goto {action.url}"
+    if isinstance(action, prof.WaitFor):
+        what = action.locator.describe() if action.locator else action.url or action.state
+        return f"wait_for {what}"
+    return f"{action.action} {action.locator.describe()}"

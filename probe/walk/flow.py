@@ -9,37 +9,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from probe.errors import first_line
 from probe.models import Step
 from probe.walk import diagnose
 from probe.walk import profile as prof
+from probe.walk.cut_short import CutShort, unless
+from probe.walk.diagnose import TIMED_OUT, describe_action, explain
 from probe.walk.guard import OrderGuard
+from probe.walk.screen_mask import MASK_CSS, MASK_TEXT, SIGN_IN_MASK
 from probe.walk.session import looks_like_sign_in, redact
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page, Response
 
-# Masked in screenshots of real stores: balances, card numbers, e-mail addresses, names.
-MASK_TEXT = (
-    r"[$€£¥]\s?\d[\d,.]*",
-    r"\d[\d,.]*\s?(USD|EUR|GBP|€)",
-    r"(ending|ends)\s+(in\s+)?\d{4}|[*•xX]{2,}\s?\d{4}|\b\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{4}\b",
-    r"[\w.+-]+@[\w-]+\.[\w.-]+",
-    # Codes printed on the page (gift-card, account or redeem codes: "GC-7QX2-99KD-4417").
-    r"\b(?=[A-Z0-9-]*\d[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{2,}(?:-[A-Z0-9]{2,}){2,}\b",
-    # Names: greetings, delivery and sign-in lines, and card lines that carry the holder's name.
-    r"\b(?:Hello|Hi|Hey|Welcome back|Welcome),?\s+[A-Z][\w'-]+",
-    r"\b(?:Deliver(?:ing)? to|Ship(?:ping)? to|Signed in as|Logged in as|Name on card|Card ?holder)[:\s]+[A-Z][\w'-]+",
-    r"\b(?:Visa|Mastercard|MasterCard|Amex|American Express|Discover)\b.*\bExp(?:ires|iry|\.)?\b",
-)
-MASK_CSS = (
-    "input[type=email]",
-    "[autocomplete*=name]",
-    "[autocomplete^=cc-]",
-    "[autocomplete*=address]",
-    "[autocomplete=email]",
-    "input[name*=card]",
-)
 # What the one refusal rule needs to know about a control before it is clicked.
 CONTROL_JS = """e => ({
   name: (e.getAttribute('aria-label') || e.innerText || e.value || e.textContent || '').trim(),
@@ -47,8 +28,6 @@ CONTROL_JS = """e => ({
   tag: e.tagName.toLowerCase(),
   type: (e.getAttribute('type') || '').toLowerCase(),
 })"""
-# Inputs are hidden in every screenshot taken while signing in: they hold what was typed.
-SIGN_IN_MASK = "input:not([type=hidden]), textarea, select"
 # How long an action waits for its element to appear before saying it is not there.
 ELEMENT_WAIT_S = 15.0
 RETRYABLE = ("Timeout", "detached", "Target closed", "net::ERR_ABORTED", "Execution context was destroyed")
@@ -307,13 +286,24 @@ class Walker:
         error: str | None = None
         blocked_before = len(self.guard.blocked)
         ambiguous = False
+        went = any(isinstance(a, prof.Goto) and looks_like_sign_in(a.url) for a in step.actions)
+        watch_sign_in = not (self.signing_in or went)
+
+        def cause() -> str | None:
+            """Why the awaited element will not come: the guard stopped a page this step opened, or the store asks
+            to sign in. (A blocked background request is no such sign: the page may still show the element.)"""
+            stopped = any(e.kind in ("navigation", "form") for e in self.guard.blocked[blocked_before:])
+            return self.blocked_cause(blocked_before) if stopped else self.sign_in_cause() if watch_sign_in else None
+
         for action in step.actions:
             while True:
                 try:
-                    await self._act(action, retries)
+                    await unless(self._act(action, retries), cause)
                     await self.page.wait_for_load_state("load", timeout=self.deadline.remaining_ms())
                     self._check_http()
                     break
+                except CutShort as exc:
+                    error = str(exc)
                 except FlowError as exc:
                     error, ambiguous = str(exc), isinstance(exc, Ambiguous)
                 except Exception as exc:  # noqa: BLE001 - Playwright errors become the step's error
@@ -321,11 +311,10 @@ class Walker:
                         retries += 1
                         continue
                     where = urljoin(self.base_url, action.url) if isinstance(action, prof.Goto) else self.page.url
-                    error = f"{_describe(action)}: {explain(exc, where)}"
+                    error = f"{describe_action(action)}: {explain(exc, where)}"
                 break
             if error:
                 # Landing on the sign-in page explains a missing element, unless a profile step went there itself.
-                went = any(isinstance(a, prof.Goto) and looks_like_sign_in(a.url) for a in step.actions)
                 landed = None if ambiguous or (went and not self.signing_in) else self.sign_in_cause()
                 error = self.blocked_cause(blocked_before) or landed or error
                 break
@@ -395,38 +384,3 @@ class Walker:
             return
         last = self.steps[-1]
         self.steps[-1] = last.model_copy(update={"screenshot": shot or await self.screenshot(last.name)})
-
-
-# Browser errors a person can act on, by the marker in Playwright's message.
-CAUSES = (
-    ("ERR_CONNECTION_REFUSED", "connection refused at {url}: nothing answers there; is the store running?"),
-    ("ERR_TOO_MANY_REDIRECTS", "redirect loop at {url}: the store keeps redirecting"),
-    ("ERR_NAME_NOT_RESOLVED", "cannot resolve the host of {url}"),
-    ("ERR_EMPTY_RESPONSE", "the server closed the connection without answering at {url}"),
-    ("ERR_CONNECTION_RESET", "the connection was reset at {url}"),
-    ("Timeout", "the page did not finish loading within {seconds} ({url})"),
-)
-PLAYWRIGHT_TIMEOUT = re.compile(r"Timeout (\d+(?:\.\d+)?)ms")
-TIMED_OUT = "the page did not finish loading"
-
-
-def explain(exc: BaseException, url: str) -> str:
-    """One line saying why a browser action failed."""
-    text = str(exc).strip()
-    first = first_line(exc)
-    took = PLAYWRIGHT_TIMEOUT.search(first)
-    seconds = f"{float(took.group(1)) / 1000:.1f} s" if took else "the time left"
-    first = PLAYWRIGHT_TIMEOUT.sub(lambda m: f"timeout {float(m.group(1)) / 1000:.1f} s", first)
-    for marker, cause in CAUSES:
-        if marker in text:
-            return cause.format(url=url, first=first, seconds=seconds)
-    return first
-
-
-def _describe(action: prof.Action) -> str:
-    if isinstance(action, prof.Goto):
-        return f"goto {action.url}"
-    if isinstance(action, prof.WaitFor):
-        what = action.locator.describe() if action.locator else action.url or action.state
-        return f"wait_for {what}"
-    return f"{action.action} {action.locator.describe()}"
