@@ -148,6 +148,9 @@ def test_a_failing_login_step_names_the_placeholder_not_the_secret(
     assert result.exit_code == 3
     report = json.loads(result.stdout)
     assert "sign-in page" in report["observation"]["error"] and "login steps" in report["observation"]["error"]
+    # The press brought the sign-in page back: the step said so at once, not when --timeout ran out.
+    sign_in = report["steps"][0]
+    assert sign_in["name"] == "sign in" and not sign_in["ok"] and sign_in["duration_s"] < ELEMENT_WAIT_S
     written = all_text(out)
     assert b"wrong-password-41" not in written and "wrong-password-41" not in result.stderr
 

@@ -93,12 +93,14 @@ class Walker:
         self.has_login = False
         self.steps: list[Step] = []
         self._doc_status: tuple[int, str] | None = None
+        self.documents = 0  # documents the main frame has received (each navigation's answer)
         page.on("response", self._on_response)
 
     def _on_response(self, response: Response) -> None:
         try:
             if response.request.is_navigation_request() and response.frame == self.page.main_frame:
                 self._doc_status = (response.status, response.url)
+                self.documents += 1
         except Exception:  # noqa: BLE001 - a frame gone mid-navigation is not the walk's concern
             return
 
@@ -289,16 +291,28 @@ class Walker:
         went = any(isinstance(a, prof.Goto) and looks_like_sign_in(a.url) for a in step.actions)
         watch_sign_in = not (self.signing_in or went)
 
+        pressed_at: int | None = None  # documents received when a login step's press was done
+
         def cause() -> str | None:
-            """Why the awaited element will not come: the guard stopped a page this step opened, or the store asks
-            to sign in. (A blocked background request is no such sign: the page may still show the element.)"""
+            """Why the awaited element will not come: the guard stopped a page this step opened, the store asks to
+            sign in, or a login press brought the sign-in page back. (A blocked background request is no such sign:
+            the page may still show the element.)"""
             stopped = any(e.kind in ("navigation", "form") for e in self.guard.blocked[blocked_before:])
-            return self.blocked_cause(blocked_before) if stopped else self.sign_in_cause() if watch_sign_in else None
+            if stopped:
+                return self.blocked_cause(blocked_before)
+            if watch_sign_in:
+                return self.sign_in_cause()
+            if pressed_at is not None and self.signing_in and self.documents > pressed_at:
+                return self.sign_in_cause()
+            return None
 
         for action in step.actions:
             while True:
                 try:
+                    documents = self.documents
                     await unless(self._act(action, retries), cause)
+                    if isinstance(action, prof.Click):
+                        pressed_at = documents
                     await self.page.wait_for_load_state("load", timeout=self.deadline.remaining_ms())
                     self._check_http()
                     break
