@@ -82,7 +82,7 @@ def test_a_missing_element_names_the_closest_candidates(tmp_path: Path, store_ur
         "  - name: product\n    actions:\n      - {action: goto, url: /gift-cards/everymart-egift-card}\n"
         "      - {action: click, locator: {role: button, name: Add to Basket}}\n",
     )
-    code, stdout, _ = run_check(tmp_path, profile, store_url, "--timeout", "30")
+    code, stdout, _ = run_check(tmp_path, profile, store_url, "--timeout", "8")
     assert code == 1
     line = failed_line(stdout)
     assert "no element matches role='button' name='Add to Basket'" in line
@@ -121,7 +121,8 @@ def slow(request: Request) -> Response:
 @pytest.fixture(scope="module")
 def odd_store() -> Iterator[str]:
     routes = [Route("/", disguised), Route("/slow", slow), Route("/never.png", never)]
-    with serve_app_in_thread(Starlette(routes=routes), name="odd store") as url:
+    # Its slow pages hold connections open: stopping it need not wait for them.
+    with serve_app_in_thread(Starlette(routes=routes), name="odd store", shutdown_s=1) as url:
         yield url
 
 
