@@ -30,6 +30,7 @@ from probe.models import (
 from probe.version import __version__
 
 TEMPLATES = Path(__file__).parent / "templates"
+REPORT_TEMPLATE = "report.html.j2"
 
 OUTCOME_WORDS = {
     Outcome.can_use: "Can use",
@@ -110,6 +111,12 @@ def _env() -> Environment:
         seconds=_seconds,
     )
     return env
+
+
+def warm_templates() -> None:
+    """Read the page's assets and compile its templates now (a check does it while its browser starts)."""
+    _assets()
+    _env().get_template(REPORT_TEMPLATE)
 
 
 def render_page(template: str, **context: Any) -> str:
@@ -236,7 +243,7 @@ def render_html(report: Report, folder: Path | None = None) -> str:
         (r for r in verdict.rules if r.id == verdict.deciding_rule), None
     )
     return render_page(
-        "report.html.j2",
+        REPORT_TEMPLATE,
         report=report,
         run=report.run,
         observation=report.observation,

@@ -18,6 +18,7 @@ from probe.models import AccountLine, Observation, PageKind, Report
 from probe.report.folder import ReportFolder
 from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
 from probe.run.store import target_url
+from probe.run.warm import warm_up
 from probe.walk.account import read_account_table
 from probe.walk.browser import connect, find_browser, launch
 from probe.walk.cut_short import CutShort, unless
@@ -70,11 +71,9 @@ async def run_check(
         with target_url(request, request.scenario, progress) as url:
             if browser is not None:
                 report = await check_in_browser(prepared, browser, url, folder.staging, progress, deadline=deadline)
+                await asyncio.to_thread(_write_report, report, folder.staging)
             else:
                 report = await launch_and_check(prepared, url, folder.staging, progress, deadline)
-        from probe.report.render import write_report
-
-        write_report(report, folder.staging)
     except BaseException:
         folder.discard()
         raise
@@ -84,15 +83,31 @@ async def run_check(
 async def launch_and_check(
     prepared: Prepared, url: str, staging: Path, progress: Progress, deadline: Deadline
 ) -> Report:
-    """One check in a browser opened for it (launched or connected to), closed again whatever happens."""
+    """One check in a browser opened for it (launched or connected to), closed again whatever happens; the report
+    is written into `staging` while the browser closes."""
     async with async_playwright() as pw:
-        browser = await open_browser(pw, prepared, progress)
+        opening = asyncio.ensure_future(open_browser(pw, prepared, progress))
         try:
-            return await check_in_browser(prepared, browser, url, staging, progress, deadline=deadline)
+            await warm_up()
+        except BaseException:
+            opening.cancel()
+            raise
+        browser = await opening
+        try:
+            report = await check_in_browser(prepared, browser, url, staging, progress, deadline=deadline)
+            writing = asyncio.ensure_future(asyncio.to_thread(_write_report, report, staging))
         finally:
             # A browser already gone (Ctrl-C reaches Chromium too) must not hide why the run ended.
             with contextlib.suppress(Exception):
                 await browser.close()
+    await writing
+    return report
+
+
+def _write_report(report: Report, folder: Path) -> None:
+    from probe.report.render import write_report
+
+    write_report(report, folder)
 
 
 async def open_browser(pw: Playwright, prepared: Prepared, progress: Progress) -> Browser:
