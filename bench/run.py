@@ -4,6 +4,8 @@
     opens the same page, takes one screenshot and closes; run alternately, median ratio (target <= 1.3).
 (b) a 24-check `probe matrix` (12 bundled scenarios x 2 credit sources) vs one `probe check` (target <= 6 on 2
     cores) and vs bench/bare_walk.py, bare Playwright walking the same 24 flows in one process (target <= 1.5).
+    The credit source never reaches the store, so the probe walks 12 flows for those 24 checks (the detail line
+    says so); (b') repeats both with 24 distinct walks (12 scenarios x 2 gift-card kinds) to show the overhead.
 (c) peak memory (RSS of the whole process tree, sampled from /proc) of (b)'s matrix vs one check (target <= 1.5).
 (d) observe() on a page with 5,000 payment methods vs the same page with one (bench/big_page.py; target <= 2).
 Every (a)-(c) figure is wall-clock of a fresh process, as a user starting the command would see it. Each ratio
@@ -144,32 +146,59 @@ def figure_a(rounds: int, work: Path) -> None:
 MATRIX = """name: bench 24 checks
 targets:
 {targets}
-credit_sources: [refund, promotional]
+credit_sources: [{sources}]
+gift_cards: [{kinds}]
 """
+# (b) as specified: 12 scenarios x 2 credit sources. The credit source never reaches the store, so the probe
+# walks 12 flows for these 24 cells; the second matrix makes each cell walk a flow of its own (the gift-card kind
+# picks the card the walk clicks), so the probe's overhead per walk stays visible beside the bare walk.
+SHARED = (("refund", "promotional"), ("store-digital",))
+DISTINCT = (("refund",), ("store-digital", "store-physical"))
+
+
+def distinct_walks(spec: Path, work: Path) -> int:
+    """How many different walks the probe makes for the matrix file's cells."""
+    from probe.run.matrix import expand, load_matrix, prepare_cells
+    from probe.run.walk_share import group_by_walk, walk_key
+
+    cells = expand(load_matrix(spec), work / "unused")
+    return len(group_by_walk([walk_key(p) for p in prepare_cells(cells)]))
+
+
+def one_matrix(
+    work: Path, workers: int | None, names: list[str], label: str, dims: tuple[tuple[str, ...], ...]
+) -> tuple[float, int, float, int, int]:
+    """Run a matrix and the bare walk of its flows: (matrix s, matrix RSS, bare s, cells, distinct walks)."""
+    sources, kinds = dims
+    spec = work / f"{label}.yaml"
+    targets = "\n".join(f"  - {{scenario: {n}}}" for n in names)
+    spec.write_text(
+        MATRIX.format(targets=targets, sources=", ".join(sources), kinds=", ".join(kinds)), encoding="utf-8"
+    )
+    matrix_cmd = [PROBE, "matrix", str(spec), "--out", str(work / label), "--json"]
+    if workers:
+        matrix_cmd += ["--workers", str(workers)]
+    bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_walk.py"), str(workers or os.cpu_count() or 1)]
+    bare_cmd += [f"{n}:{k}" for n in names for _ in sources for k in kinds]
+    matrix_time, matrix_rss = measure(matrix_cmd, expect_codes=(0, 1, 3))
+    bare_time, _ = measure(bare_cmd)
+    return matrix_time, matrix_rss, bare_time, len(bare_cmd) - 3, distinct_walks(spec, work)
 
 
 def figures_bc(work: Path, workers: int | None) -> None:
     from mock_store.scenarios import list_scenarios
 
     names = list_scenarios()[:12]
-    spec = work / "matrix.yaml"
-    spec.write_text(MATRIX.format(targets="\n".join(f"  - {{scenario: {n}}}" for n in names)), encoding="utf-8")
     one_cmd = [PROBE, "check", "--scenario", "default", "--out", str(work / "one"), "--json"]
-    matrix_cmd = [PROBE, "matrix", str(spec), "--out", str(work / "matrix"), "--json"]
-    if workers:
-        matrix_cmd += ["--workers", str(workers)]
-    bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_walk.py"), str(workers or os.cpu_count() or 1)]
-    bare_cmd += [n for n in names for _ in ("refund", "promotional")]
     one_time, one_rss = measure(one_cmd, expect_codes=(0, 1, 3))
-    matrix_time, matrix_rss = measure(matrix_cmd, expect_codes=(0, 1, 3))
-    bare_time, _ = measure(bare_cmd)
-    cells = 2 * len(names)
+    matrix_time, matrix_rss, bare_time, cells, walks = one_matrix(work, workers, names, "shared", SHARED)
     report(
         Figure(
             f"(b) {cells}-check matrix vs one check",
             matrix_time / one_time,
             6,
-            f"matrix {matrix_time:.1f} s, one check {one_time:.1f} s, workers {workers or 'one per core'}",
+            f"matrix {matrix_time:.1f} s, one check {one_time:.1f} s, workers {workers or 'one per core'}, "
+            f"{walks} distinct walks for {cells} checks",
         )
     )
     report(
@@ -177,7 +206,7 @@ def figures_bc(work: Path, workers: int | None) -> None:
             f"(b) {cells}-check matrix vs bare Playwright walking the same {cells} flows",
             matrix_time / bare_time,
             1.5,
-            f"matrix {matrix_time:.1f} s, bare walk {bare_time:.1f} s",
+            f"matrix {matrix_time:.1f} s walks {walks} flows, bare walk {bare_time:.1f} s walks {cells}",
         )
     )
     report(
@@ -186,6 +215,31 @@ def figures_bc(work: Path, workers: int | None) -> None:
             matrix_rss / one_rss,
             1.5,
             f"matrix {matrix_rss / 2**20:.0f} MiB, one check {one_rss / 2**20:.0f} MiB",
+        )
+    )
+    d_time, d_rss, d_bare, d_cells, d_walks = one_matrix(work, workers, names, "distinct", DISTINCT)
+    report(
+        Figure(
+            f"(b') {d_cells}-check matrix of {d_walks} distinct walks (12 scenarios x 2 gift-card kinds) vs one check",
+            d_time / one_time,
+            6,
+            f"matrix {d_time:.1f} s, one check {one_time:.1f} s",
+        )
+    )
+    report(
+        Figure(
+            f"(b') the same matrix vs bare Playwright walking its {d_cells} flows",
+            d_time / d_bare,
+            1.5,
+            f"matrix {d_time:.1f} s, bare walk {d_bare:.1f} s, both walk {d_walks} flows",
+        )
+    )
+    report(
+        Figure(
+            "(c') peak RSS, that matrix vs one check",
+            d_rss / one_rss,
+            1.5,
+            f"matrix {d_rss / 2**20:.0f} MiB, one check {one_rss / 2**20:.0f} MiB",
         )
     )
 
