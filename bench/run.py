@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -79,8 +80,19 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def measure(cmd: list[str], *, expect_codes: tuple[int, ...] = (0,)) -> tuple[float, int]:
-    """Wall-clock seconds and peak process-tree RSS of one command run to completion."""
+@dataclass(frozen=True)
+class Run:
+    """One command run to completion: wall-clock seconds, peak RSS of its process tree, CPU seconds it used."""
+
+    seconds: float
+    peak_rss: int
+    cpu_s: float
+
+
+def measure(cmd: list[str], *, expect_codes: tuple[int, ...] = (0,)) -> Run:
+    """Wall-clock seconds, peak process-tree RSS and CPU time (user + system, of every reaped descendant too) of one
+    command: the CPU time is the work done, which other people's load on a shared machine inflates far less."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     peak = 0
@@ -88,12 +100,14 @@ def measure(cmd: list[str], *, expect_codes: tuple[int, ...] = (0,)) -> tuple[fl
         peak = max(peak, _tree_rss(proc.pid))
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.stderr:
         proc.stderr.close()
     if proc.returncode not in expect_codes:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr[-2000:]}")
-    return elapsed, peak
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(elapsed, peak, cpu)
 
 
 @dataclass(frozen=True)
@@ -126,8 +140,8 @@ def figure_a(rounds: int, work: Path) -> None:
             bare_cmd = [sys.executable, str(bare), url, str(work / "bare.png")]
             # Alternate which goes first, so neither always meets a warm cache.
             pair = (check, bare_cmd) if i % 2 == 0 else (bare_cmd, check)
-            first, _ = measure(pair[0], expect_codes=(0, 1, 3))
-            second, _ = measure(pair[1], expect_codes=(0, 1, 3))
+            first = measure(pair[0], expect_codes=(0, 1, 3)).seconds
+            second = measure(pair[1], expect_codes=(0, 1, 3)).seconds
             t_probe, t_bare = (first, second) if i % 2 == 0 else (second, first)
             probe_times.append(t_probe)
             bare_times.append(t_bare)
@@ -165,10 +179,20 @@ def distinct_walks(spec: Path, work: Path) -> int:
     return len(group_by_walk([walk_key(p) for p in prepare_cells(cells)]))
 
 
+@dataclass(frozen=True)
+class MatrixRun:
+    """A matrix and the bare walk of its flows, measured one after the other."""
+
+    matrix: Run
+    bare: Run
+    cells: int
+    walks: int
+
+
 def one_matrix(
     work: Path, workers: int | None, names: list[str], label: str, dims: tuple[tuple[str, ...], ...]
-) -> tuple[float, int, float, int, int]:
-    """Run a matrix and the bare walk of its flows: (matrix s, matrix RSS, bare s, cells, distinct walks)."""
+) -> MatrixRun:
+    """Run a matrix (names x credit sources x gift-card kinds) and bare_walk.py over the same flows."""
     sources, kinds = dims
     spec = work / f"{label}.yaml"
     targets = "\n".join(f"  - {{scenario: {n}}}" for n in names)
@@ -178,11 +202,15 @@ def one_matrix(
     matrix_cmd = [PROBE, "matrix", str(spec), "--out", str(work / label), "--json"]
     if workers:
         matrix_cmd += ["--workers", str(workers)]
-    bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_walk.py"), str(workers or os.cpu_count() or 1)]
-    bare_cmd += [f"{n}:{k}" for n in names for _ in sources for k in kinds]
-    matrix_time, matrix_rss = measure(matrix_cmd, expect_codes=(0, 1, 3))
-    bare_time, _ = measure(bare_cmd)
-    return matrix_time, matrix_rss, bare_time, len(bare_cmd) - 3, distinct_walks(spec, work)
+    flows = [f"{n}:{k}" for n in names for _ in sources for k in kinds]
+    bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_walk.py"), str(workers or os.cpu_count() or 1), *flows]
+    matrix = measure(matrix_cmd, expect_codes=(0, 1, 3))
+    bare = measure(bare_cmd)
+    return MatrixRun(matrix, bare, len(flows), distinct_walks(spec, work))
+
+
+def _cpu(**runs: Run) -> str:
+    return "cpu " + ", ".join(f"{name.replace('_', ' ')} {run.cpu_s:.1f} s" for name, run in runs.items())
 
 
 def figures_bc(work: Path, workers: int | None) -> None:
@@ -190,58 +218,39 @@ def figures_bc(work: Path, workers: int | None) -> None:
 
     names = list_scenarios()[:12]
     one_cmd = [PROBE, "check", "--scenario", "default", "--out", str(work / "one"), "--json"]
-    one_time, one_rss = measure(one_cmd, expect_codes=(0, 1, 3))
-    matrix_time, matrix_rss, bare_time, cells, walks = one_matrix(work, workers, names, "shared", SHARED)
-    report(
-        Figure(
-            f"(b) {cells}-check matrix vs one check",
-            matrix_time / one_time,
-            6,
-            f"matrix {matrix_time:.1f} s, one check {one_time:.1f} s, workers {workers or 'one per core'}, "
-            f"{walks} distinct walks for {cells} checks",
+    one = measure(one_cmd, expect_codes=(0, 1, 3))
+    for label, dims, mark in (("shared", SHARED, ""), ("distinct", DISTINCT, "'")):
+        run = one_matrix(work, workers, names, label, dims)
+        matrix, bare, cells = run.matrix, run.bare, run.cells
+        what = f"{cells}-check matrix"
+        if mark:
+            what += f" of {run.walks} distinct walks (12 scenarios x 2 gift-card kinds)"
+        report(
+            Figure(
+                f"(b{mark}) {what} vs one check",
+                matrix.seconds / one.seconds,
+                6,
+                f"matrix {matrix.seconds:.1f} s, one check {one.seconds:.1f} s, workers {workers or 'one per core'}, "
+                f"{run.walks} distinct walks for {cells} checks; {_cpu(matrix=matrix, one_check=one)}",
+            )
         )
-    )
-    report(
-        Figure(
-            f"(b) {cells}-check matrix vs bare Playwright walking the same {cells} flows",
-            matrix_time / bare_time,
-            1.5,
-            f"matrix {matrix_time:.1f} s walks {walks} flows, bare walk {bare_time:.1f} s walks {cells}",
+        report(
+            Figure(
+                f"(b{mark}) that matrix vs bare Playwright walking the same {cells} flows",
+                matrix.seconds / bare.seconds,
+                1.5,
+                f"matrix {matrix.seconds:.1f} s walks {run.walks} flows, bare walk {bare.seconds:.1f} s walks "
+                f"{cells}; {_cpu(matrix=matrix, bare_walk=bare)}",
+            )
         )
-    )
-    report(
-        Figure(
-            "(c) peak RSS, matrix vs one check",
-            matrix_rss / one_rss,
-            1.5,
-            f"matrix {matrix_rss / 2**20:.0f} MiB, one check {one_rss / 2**20:.0f} MiB",
+        report(
+            Figure(
+                f"(c{mark}) peak RSS, that matrix vs one check",
+                matrix.peak_rss / one.peak_rss,
+                1.5,
+                f"matrix {matrix.peak_rss / 2**20:.0f} MiB, one check {one.peak_rss / 2**20:.0f} MiB",
+            )
         )
-    )
-    d_time, d_rss, d_bare, d_cells, d_walks = one_matrix(work, workers, names, "distinct", DISTINCT)
-    report(
-        Figure(
-            f"(b') {d_cells}-check matrix of {d_walks} distinct walks (12 scenarios x 2 gift-card kinds) vs one check",
-            d_time / one_time,
-            6,
-            f"matrix {d_time:.1f} s, one check {one_time:.1f} s",
-        )
-    )
-    report(
-        Figure(
-            f"(b') the same matrix vs bare Playwright walking its {d_cells} flows",
-            d_time / d_bare,
-            1.5,
-            f"matrix {d_time:.1f} s, bare walk {d_bare:.1f} s, both walk {d_walks} flows",
-        )
-    )
-    report(
-        Figure(
-            "(c') peak RSS, that matrix vs one check",
-            d_rss / one_rss,
-            1.5,
-            f"matrix {d_rss / 2**20:.0f} MiB, one check {one_rss / 2**20:.0f} MiB",
-        )
-    )
 
 
 def figure_d() -> None:
