@@ -212,18 +212,16 @@ async def _decide_group(
 
     walk_folder = staging / cells[0].name
     errors: dict[str, str] = {}
-    if isinstance(walked, str):
-        errors = {cell.name: walked for cell in cells}
     for cell in cells[1:]:
-        if cell.name not in errors:
-            try:
-                # Before any report is written there: the walk's folder then holds the walk's files alone.
-                await asyncio.to_thread(share_files, walk_folder, staging / cell.name)
-            except OSError as exc:
-                errors[cell.name] = f"could not copy the walk's screenshots: {first_line(exc)}"
+        try:
+            # Before any report is written there: the walk's folder then holds the walk's files alone (those of a
+            # crashed walk too, as a check that crashed alone would have left them).
+            await asyncio.to_thread(share_files, walk_folder, staging / cell.name)
+        except OSError as exc:
+            errors[cell.name] = f"could not copy the walk's screenshots: {first_line(exc)}"
     results: list[CellResult] = []
     for cell, on in zip(cells, prepared, strict=True):
-        result = CellResult(cell, None, errors.get(cell.name))
+        result = CellResult(cell, None, walked if isinstance(walked, str) else errors.get(cell.name))
         if not isinstance(walked, str) and result.error is None:
             try:
                 report = walked.report(on)

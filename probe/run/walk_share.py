@@ -74,6 +74,7 @@ def group_by_walk(keys: list[str]) -> list[list[int]]:
 
 def share_files(source: Path, target: Path) -> None:
     """Give `target` the files the walk left in `source` (screenshots, trace): hard links, copies where not allowed."""
+    target.mkdir(parents=True, exist_ok=True)
     for path in sorted(source.rglob("*")):
         if not path.is_file():
             continue
