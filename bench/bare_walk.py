@@ -1,7 +1,8 @@
 """The floor for a matrix: bare Playwright walking the same flows as the bundled profile, screenshot at payment.
 
-Usage: bare_walk.py WORKERS SCENARIO... (each scenario walked once per credit source given with --sources N).
-One process, one bundled store, one browser, contexts in parallel: what any hand-written script would do.
+Usage: bare_walk.py WORKERS FLOW... where a FLOW is SCENARIO or SCENARIO:GIFT-CARD-KIND (default store-digital);
+each FLOW is walked once. One process, one bundled store, one browser, contexts in parallel: what any hand-written
+script would do.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from probe.walk.browser import LAUNCH_ARGS, find_browser
 VIEWPORT = {"width": 1280, "height": 900}
 
 
-async def walk(browser: Browser, base: str, scenario: str, shot: Path) -> None:
+async def walk(browser: Browser, base: str, flow: str, shot: Path) -> None:
     """The bundled profile's steps, by hand: catalogue, card, amount, cart, address, payment selection."""
+    scenario, _, kind = flow.partition(":")
     context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     await context.add_cookies([{"name": SCENARIO_COOKIE, "value": scenario, "url": base}])
     page = await context.new_page()
     await page.goto(base)
     await page.get_by_role("link", name="Gift Cards").first.click()
-    await page.get_by_test_id("gift-card-store-digital").first.click()
+    await page.get_by_test_id(f"gift-card-{kind or 'store-digital'}").first.click()
     await page.get_by_label("Amount").first.select_option("50")
     email = page.get_by_label("Recipient email").first
     if await email.count():
@@ -47,9 +49,9 @@ async def main(workers: int, flows: list[str]) -> None:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
 
-            async def one(i: int, scenario: str) -> None:
+            async def one(i: int, flow: str) -> None:
                 async with gate:
-                    await walk(browser, base, scenario, Path(tmp) / f"{i}.png")
+                    await walk(browser, base, flow, Path(tmp) / f"{i}.png")
 
             await asyncio.gather(*(one(i, s) for i, s in enumerate(flows)))
             await browser.close()

@@ -216,12 +216,29 @@ def _field_lines(error: ValidationError) -> list[str]:
     return lines
 
 
+# The last scenario parsed from each file, by the file's text: the store loads its scenario several times per
+# request, and reading a file is cheap where parsing and validating it is not. An edited file is parsed again.
+_PARSED: dict[Path, tuple[str, Scenario]] = {}
+
+
 def load_scenario_file(path: Path) -> Scenario:
     """Read and validate one scenario file; ScenarioError names the file and each bad field."""
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror or exc})") from None
+    parsed = _PARSED.get(path)
+    if parsed is not None and parsed[0] == text:
+        return parsed[1]
+    scenario = _parse_scenario(path, text)
+    _PARSED[path] = (text, scenario)
+    return scenario
+
+
+def _parse_scenario(path: Path, text: str) -> Scenario:
+    """A scenario file's text, parsed and validated; ScenarioError names the file and each bad field."""
+    try:
+        data: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}" if where is not None else ""

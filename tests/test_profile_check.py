@@ -72,7 +72,7 @@ def test_several_matches_are_listed_not_the_first_taken(tmp_path: Path, store_ur
     assert "label='Email address' matches 3 elements" in line
     assert "input#signin-email" in line and "input#register-email" in line and "input#register-confirm" in line
     assert "add `nth: N`" in line and "`exact: true`" in line
-    assert (tmp_path / "walk" / "steps").glob("*sign-in.png")
+    assert any((tmp_path / "walk" / "steps").glob("*sign-in.jpg"))
     assert "screenshot: " in stdout and Path(stdout.split("screenshot: ")[1].split()[0]).is_file()
 
 

@@ -73,13 +73,13 @@ def chromium(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def shots(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Shots:
-    """Real PNG screenshots of three small pages, as a walk would leave them."""
+    """Real screenshots of three small pages as a walk leaves them: JPEG steps, a PNG annotated payment page."""
     folder = tmp_path_factory.mktemp("shots")
     report_page = chromium.new_page(viewport={"width": 800, "height": 420})
     pages = {
-        "01-gift-cards.png": "<h1>Gift cards</h1><button>Add $50 card to cart</button>",
-        "02-checkout.png": "<h1>Checkout</h1><p>1 × Gift card $50.00</p>",
-        "03-payment.png": PAYMENT_HTML,
+        "01-gift-cards.jpg": "<h1>Gift cards</h1><button>Add $50 card to cart</button>",
+        "02-checkout.jpg": "<h1>Checkout</h1><p>1 × Gift card $50.00</p>",
+        "03-payment.jpg": PAYMENT_HTML,
     }
     for name, html in pages.items():
         report_page.set_content(html)
@@ -165,19 +165,19 @@ def make_report(shots: Shots, **changes: Any) -> Report:
             Step(
                 name="Open gift cards",
                 url="http://127.0.0.1:8123/gift-cards",
-                screenshot="01-gift-cards.png",
+                screenshot="01-gift-cards.jpg",
                 duration_s=0.42,
             ),
             Step(
                 name="Go to checkout",
                 url="http://127.0.0.1:8123/checkout",
-                screenshot="02-checkout.png",
+                screenshot="02-checkout.jpg",
                 duration_s=0.31,
             ),
             Step(
                 name="Payment selection",
                 url="http://127.0.0.1:8123/checkout/payment",
-                screenshot="03-payment.png",
+                screenshot="03-payment.jpg",
                 duration_s=1.7,
             ),
         ),
@@ -347,7 +347,7 @@ def test_page_text_is_shown_as_text_and_never_runs(shots: Shots, tmp_path: Path,
         Step(
             name='"><script>window.__pwned=3</script>',
             url="javascript:window.__pwned=4",
-            screenshot="01-gift-cards.png",
+            screenshot="01-gift-cards.jpg",
         ),
         Step(name="remote shot", url="https://tracker.example/x", screenshot="https://tracker.example/p.png"),
         Step(name="escape the folder", screenshot="../../etc/passwd"),
@@ -400,8 +400,8 @@ def test_inconclusive_report_shows_its_error_and_the_screenshots_it_got(
             ),
         ),
         steps=(
-            Step(name="Open gift cards", url="http://127.0.0.1:8123/gift-cards", screenshot="01-gift-cards.png"),
-            Step(name="Go to checkout", url="http://127.0.0.1:8123/checkout", screenshot="02-checkout.png"),
+            Step(name="Open gift cards", url="http://127.0.0.1:8123/gift-cards", screenshot="01-gift-cards.jpg"),
+            Step(name="Go to checkout", url="http://127.0.0.1:8123/checkout", screenshot="02-checkout.jpg"),
             Step(name="Payment selection", ok=False, error=error, duration_s=30.0),
         ),
         annotated_screenshot=None,
@@ -414,7 +414,7 @@ def test_inconclusive_report_shows_its_error_and_the_screenshots_it_got(
     assert error in report_page.locator("#error").inner_text()
     assert report_page.locator("#no-annotated").is_visible()
     images = all_images_loaded(report_page)
-    assert [src for src, _ in images] == ["01-gift-cards.png", "02-checkout.png"]
+    assert [src for src, _ in images] == ["01-gift-cards.jpg", "02-checkout.jpg"]
     assert all(width > 0 for _, width in images)
     assert report_page.locator("figure.step.failed").inner_text().count(error) == 1
     assert report_page.locator("#no-order").is_visible()
@@ -452,7 +452,7 @@ def test_several_credit_options_each_get_a_verdict_and_an_outline(
     assert "the one judged above" in rows.nth(0).inner_text()
     assert report_page.locator("#option-verdicts tbody tr").count() == 2
     # Without the probe's annotated picture, the last step's screenshot gets outlines from the detector's boxes.
-    assert report_page.locator("#annotated-screenshot").get_attribute("src") == "03-payment.png"
+    assert report_page.locator("#annotated-screenshot").get_attribute("src") == "03-payment.jpg"
     assert "outlined where the probe found it" in report_page.locator("#annotation-note").inner_text()
     selectable = report_page.locator("svg.overlay rect.box-selectable:not(.tag-bg)")
     greyed = report_page.locator("svg.overlay rect.box-greyed_out:not(.tag-bg)")

@@ -127,7 +127,7 @@ def test_login_steps_take_secrets_from_the_environment_and_write_them_nowhere(
     report = json.loads(result.stdout)
     assert report["verdict"]["outcome"] == "can_use"
     assert report["steps"][0]["name"] == "sign in" and report["steps"][0]["ok"]
-    assert (out / "trace.zip").is_file() and (out / "steps" / "01-sign-in.png").is_file()
+    assert (out / "trace.zip").is_file() and (out / "steps" / "01-sign-in.jpg").is_file()
     written = all_text(out)
     for secret in SECRETS:
         assert secret.encode() not in written, secret

@@ -254,6 +254,19 @@ def test_broken_yaml_and_unknown_name(tmp_path: Path) -> None:
         load_scenario("defualt")
 
 
+def test_an_edited_scenario_file_is_read_again_and_an_unchanged_one_is_not_parsed_again(tmp_path: Path) -> None:
+    default = (scenarios_dir() / "default.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "live.yaml"
+    path.write_text(default, encoding="utf-8")
+    first = load_scenario_file(path)
+    assert load_scenario_file(path) is first
+    path.write_text(default.replace(first.description, "Edited while the store runs"), encoding="utf-8")
+    assert load_scenario_file(path).description == "Edited while the store runs"
+    path.write_text("description: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="not valid YAML"):
+        load_scenario_file(path)
+
+
 def test_app_rejects_a_broken_default_scenario(tmp_path: Path) -> None:
     (tmp_path / "default.yaml").write_text("description: x\nprobe: {today: not-a-date}\nexpect: {}\n")
     with pytest.raises(ScenarioError) as caught:

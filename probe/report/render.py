@@ -138,17 +138,49 @@ def relative_href(path: str | None) -> str | None:
     return quote(str(posix))
 
 
-def png_size(path: Path) -> tuple[int, int] | None:
-    """Width and height of a PNG file, read from its header; None when it is not a readable PNG."""
+# Chromium's JPEGs carry their frame header within the first few hundred bytes; this reads well past it.
+JPEG_HEAD_BYTES = 64 * 1024
+# JPEG start-of-frame markers (C0-CF but C4 Huffman tables, C8 reserved, CC arithmetic coding).
+JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of a PNG or JPEG file, read from its header; None when it is neither or unreadable."""
     try:
         with path.open("rb") as fh:
-            head = fh.read(24)
+            head = fh.read(JPEG_HEAD_BYTES)
     except OSError:
         return None
-    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR" and len(head) >= 24:
+        width, height = struct.unpack(">II", head[16:24])
+    elif head[:2] == b"\xff\xd8":
+        found = _jpeg_size(head)
+        if found is None:
+            return None
+        width, height = found
+    else:
         return None
-    width, height = struct.unpack(">II", head[16:24])
     return (width, height) if width and height else None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a JPEG's start-of-frame segment, walking the segments after the SOI marker."""
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:
+            at += 1
+            continue
+        length = struct.unpack(">H", data[at + 2 : at + 4])[0]
+        if marker in JPEG_FRAMES:
+            if at + 9 > len(data):
+                return None
+            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+            return width, height
+        at += 2 + length
+    return None
 
 
 @dataclass(frozen=True)
@@ -198,7 +230,7 @@ def _annotation(report: Report, folder: Path | None) -> _Annotated | None:
     shot = next((s.screenshot for s in reversed(report.steps) if relative_href(s.screenshot)), None)
     if folder is None or shot is None or report.observation.option_state == OptionState.unknown:
         return None
-    size = png_size(folder / shot)
+    size = image_size(folder / shot)
     boxes = _boxes(report.observation.credit_options, *size) if size else ()
     if not size or not boxes:
         return None

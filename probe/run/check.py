@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -14,10 +15,12 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import async_playwright
 
 from probe.errors import InputError, first_line
-from probe.models import AccountLine, Observation, PageKind, Report
+from probe.models import AccountLine, Observation, PageKind, Report, Safety
+from probe.models import Step as StepModel
 from probe.report.folder import ReportFolder
 from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
 from probe.run.store import target_url
+from probe.run.walk_share import walk_variables
 from probe.run.warm import warm_up
 from probe.walk.account import read_account_table
 from probe.walk.browser import connect, find_browser, launch
@@ -131,6 +134,38 @@ def browser_name(prepared: Prepared) -> str:
     return str(request.browser_path or find_browser(None).path)
 
 
+@dataclass(frozen=True)
+class Walked:
+    """What one walk of the store gathered: everything a report needs but what is known about the credit."""
+
+    target: str
+    browser: str | None
+    started_at: dt.datetime
+    started: float
+    observation: Observation
+    lines: tuple[AccountLine, ...]
+    steps: tuple[StepModel, ...]
+    safety: Safety
+    annotated: str | None
+    trace: str | None
+
+    def report(self, prepared: Prepared) -> Report:
+        """The report of a check that knows what `prepared` knows and walked this walk."""
+        return build_report(
+            prepared,
+            target=self.target,
+            browser=self.browser,
+            started_at=self.started_at,
+            started=self.started,
+            observation=self.observation,
+            lines=self.lines,
+            steps=list(self.steps),
+            safety=self.safety,
+            annotated=self.annotated,
+            trace=self.trace,
+        )
+
+
 async def check_in_browser(
     prepared: Prepared,
     browser: Browser,
@@ -142,6 +177,21 @@ async def check_in_browser(
     deadline: Deadline | None = None,
 ) -> Report:
     """One check in its own context of an already running browser (`cookies` set in it before it starts)."""
+    walked = await walk_in_browser(prepared, browser, url, staging, progress, cookies, deadline=deadline)
+    return walked.report(prepared)
+
+
+async def walk_in_browser(
+    prepared: Prepared,
+    browser: Browser,
+    url: str,
+    staging: Path,
+    progress: Progress,
+    cookies: Sequence[SetCookieParam] = (),
+    *,
+    deadline: Deadline | None = None,
+) -> Walked:
+    """Walk to the payment selection and observe it, screenshots into `staging`; no verdict yet."""
     from probe.detect import observe
     from probe.detect.track import install_tracking
     from probe.report.annotate import annotated_screenshot
@@ -168,12 +218,7 @@ async def check_in_browser(
         staging,
         deadline,
         base_url=url,
-        variables={
-            "gift_card": prepared.gift_card.value,
-            "intent": prepared.intent.value,
-            "credit_source": (prepared.credit_source or "unknown"),
-            "amount": prepared.profile.amount,
-        },
+        variables=walk_variables(prepared),
         mask_selectors=request.mask_selectors if prepared.mask else None,
         session_file=str(request.storage_state) if request.storage_state else None,
         secrets=session_values(prepared.storage_state),
@@ -255,15 +300,14 @@ async def check_in_browser(
             else:
                 await guard.uninstall(context)
                 await page.close()
-    return build_report(
-        prepared,
+    return Walked(
         target=url,
         browser=browser_name(prepared),
         started_at=started_at,
         started=started,
         observation=observation,
         lines=lines,
-        steps=walker.steps,
+        steps=tuple(walker.steps),
         safety=guard.safety(),
         annotated=annotated,
         trace=trace,

@@ -24,6 +24,7 @@ from probe.run.matrix_spec import (
 )
 from probe.run.pipeline import Prepared, Progress, exit_code, prepare
 from probe.run.sync import run_sync
+from probe.run.walk_share import group_by_walk, share_files, walk_key
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
     from probe.report.junit import CheckResult
     from probe.report.matrix import MatrixRow
+    from probe.run.check import Walked
     from probe.run.shard import Shard
 
 __all__ = [
@@ -145,51 +147,91 @@ async def run_cells(
                     progress(f"connecting to {endpoint.cdp or endpoint.ws}")
                     browsers.append(await connect(pw, cdp=endpoint.cdp, ws=endpoint.ws))
             try:
+                groups = group_by_walk([walk_key(p) for p in prepared])
+                progress(f"{len(cells)} checks, {len(groups)} distinct walks")
 
-                async def one(i: int) -> CellResult:
-                    cell = cells[i]
+                async def one(g: int, members: list[int]) -> list[CellResult]:
                     async with gate:
-                        browser, on = browsers[i % len(browsers)], prepared[i]
+                        browser, ons = browsers[g % len(browsers)], [prepared[i] for i in members]
                         if endpoints:
-                            endpoint = endpoints[i % len(endpoints)]
+                            endpoint = endpoints[g % len(endpoints)]
                             remote = {"cdp_endpoint": endpoint.cdp, "ws_endpoint": endpoint.ws}
-                            on = on.model_copy(update={"request": on.request.model_copy(update=remote)})
-                        result = await _run_cell(cell, on, browser, base_url, staging, progress)
-                    on_done(result)
-                    return result
+                            ons = [
+                                on.model_copy(update={"request": on.request.model_copy(update=remote)}) for on in ons
+                            ]
+                        walked = await _walk([cells[i] for i in members], ons[0], browser, base_url, staging, progress)
+                    return await _decide_group([cells[i] for i in members], ons, walked, staging, on_done)
 
-                return list(await asyncio.gather(*(one(i) for i in range(len(cells)))))
+                done = await asyncio.gather(*(one(g, members) for g, members in enumerate(groups)))
+                by_index = {
+                    i: r for members, rs in zip(groups, done, strict=True) for i, r in zip(members, rs, strict=True)
+                }
+                return [by_index[i] for i in range(len(cells))]
             finally:
                 for browser in browsers:
                     await browser.close()
 
 
-async def _run_cell(
-    cell: Cell,
+async def _walk(
+    cells: list[Cell],
     prepared: Prepared,
     browser: Browser,
     base_url: str | None,
     staging: Path,
     progress: Progress,
-) -> CellResult:
-    from probe.report.render import write_report
-    from probe.run.check import check_in_browser
+) -> Walked | str:
+    """Walk once for `cells` (equal walks), into the first cell's folder; the error line if the walk crashed."""
+    from probe.run.check import walk_in_browser
 
-    folder = staging / cell.name
+    first = cells[0]
+    folder = staging / first.name
     folder.mkdir(parents=True, exist_ok=True)
-    url = cell.target.url or base_url or ""
+    url = first.target.url or base_url or ""
     cookies: list[SetCookieParam] = []
-    if cell.target.scenario is not None:
-        cookies.append(store.scenario_cookie(cell.target.scenario, url))
-    progress(f"{cell.name}: started")
+    if first.target.scenario is not None:
+        cookies.append(store.scenario_cookie(first.target.scenario, url))
+    for cell in cells:
+        progress(f"{cell.name}: started" + (f" (walks with {first.name})" if cell is not first else ""))
     try:
-        report = await check_in_browser(
-            prepared, browser, url, folder, lambda line: progress(f"{cell.name}: {line}"), cookies
+        return await walk_in_browser(
+            prepared, browser, url, folder, lambda line: progress(f"{first.name}: {line}"), cookies
         )
-        await asyncio.to_thread(write_report, report, folder)
-    except Exception as exc:  # noqa: BLE001 - one crashed check must not stop the others
-        return CellResult(cell, None, first_line(exc))
-    return CellResult(cell, report)
+    except Exception as exc:  # noqa: BLE001 - one crashed walk must not stop the others
+        return first_line(exc)
+
+
+async def _decide_group(
+    cells: list[Cell],
+    prepared: list[Prepared],
+    walked: Walked | str,
+    staging: Path,
+    on_done: Callable[[CellResult], None],
+) -> list[CellResult]:
+    """Each cell's report from the one walk they share: its own verdict, the walk's screenshots in its folder."""
+    from probe.report.render import write_report
+
+    walk_folder = staging / cells[0].name
+    errors: dict[str, str] = {}
+    for cell in cells[1:]:
+        try:
+            # Before any report is written there: the walk's folder then holds the walk's files alone (those of a
+            # crashed walk too, as a check that crashed alone would have left them).
+            await asyncio.to_thread(share_files, walk_folder, staging / cell.name)
+        except OSError as exc:
+            errors[cell.name] = f"could not copy the walk's screenshots: {first_line(exc)}"
+    results: list[CellResult] = []
+    for cell, on in zip(cells, prepared, strict=True):
+        result = CellResult(cell, None, walked if isinstance(walked, str) else errors.get(cell.name))
+        if not isinstance(walked, str) and result.error is None:
+            try:
+                report = walked.report(on)
+                await asyncio.to_thread(write_report, report, staging / cell.name)
+                result = CellResult(cell, report)
+            except Exception as exc:  # noqa: BLE001 - one crashed check must not stop the others
+                result = CellResult(cell, None, first_line(exc))
+        on_done(result)
+        results.append(result)
+    return results
 
 
 def row_of(result: CellResult) -> MatrixRow:

@@ -63,8 +63,9 @@ async def walk_profile(
     validate_url(url)
     state = load_storage_state(storage_state) if storage_state is not None else None
     out.mkdir(parents=True, exist_ok=True)
-    for old in (out / "steps").glob("*.png"):
-        old.unlink()
+    for old in (out / "steps").glob("*.*"):
+        if old.suffix in (".png", ".jpg"):
+            old.unlink()
     deadline = Deadline(timeout_s)
     choice = find_browser(browser_path)
     async with async_playwright() as pw:

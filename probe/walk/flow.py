@@ -30,6 +30,9 @@ CONTROL_JS = """e => ({
 })"""
 # How long an action waits for its element to appear before saying it is not there.
 ELEMENT_WAIT_S = 15.0
+# Step pictures are JPEG: Chromium encodes a 1280x900 viewport as JPEG about 2.5x faster than as PNG, at half
+# the size; at this quality the page's text stays sharp. (The annotated payment picture stays PNG.)
+STEP_SHOT_QUALITY = 90
 RETRYABLE = ("Timeout", "detached", "Target closed", "net::ERR_ABORTED", "Execution context was destroyed")
 
 
@@ -163,7 +166,7 @@ class Walker:
 
     async def screenshot(self, name: str) -> str | None:
         """Save a screenshot for a step; returns its path relative to the report folder."""
-        rel = f"steps/{len(self.steps) + 1:02d}-{slug(name)}.png"
+        rel = f"steps/{len(self.steps) + 1:02d}-{slug(name)}.jpg"
         path = self.folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         mask = self.mask_locators()
@@ -172,7 +175,9 @@ class Walker:
         try:
             # A picture of a failing page is worth a moment past the deadline.
             timeout = min(self.deadline.remaining_ms(floor_ms=2500), 15000)
-            await self.page.screenshot(path=str(path), mask=mask, timeout=timeout)
+            await self.page.screenshot(
+                path=str(path), type="jpeg", quality=STEP_SHOT_QUALITY, mask=mask, timeout=timeout
+            )
         except Exception:  # noqa: BLE001 - a step without a picture is still a step
             return None
         return rel
