@@ -9,11 +9,14 @@ from in_process import InProcessChecks
 from playwright.async_api import Browser
 
 from probe.detect import observe
+from probe.detect.track import install_tracking
 from probe.models import OptionState
 
 pytestmark = pytest.mark.browser
 
 LABELS = ["Store credit", "Gift card balance", "Account credit", "Refund credit", "Promotional balance"]
+# Where the generated page is served from (answered by a route in the browser, never by a network).
+PAGE_URL = "http://generated.test/payment"
 BALANCES = ["", " ($25.00)", " — $7.50 available", " (balance: $120.00)"]
 
 # How the page shows (or hides) the credit option, and the state a shopper meets.
@@ -47,13 +50,17 @@ def payment_page(option: str, decoys_first: bool) -> str:
 
 
 async def _observe(browser: Browser, html: str) -> tuple[OptionState, list[str]]:
-    page = await browser.new_page()
+    """Observe `html` as a check would: in a context tracked from document start, the page loaded from a URL."""
+    context = await browser.new_context()
     try:
-        await page.set_content(html)
+        await install_tracking(context)
+        await context.route(PAGE_URL, lambda route: route.fulfill(body=html, content_type="text/html"))
+        page = await context.new_page()
+        await page.goto(PAGE_URL)
         observation = await observe(page, timeout_s=10)
         return observation.option_state, [o.label for o in observation.credit_options]
     finally:
-        await page.close()
+        await context.close()
 
 
 @settings(max_examples=15, deadline=None)
