@@ -18,7 +18,7 @@ from probe.run.walk_share import DECISION_ONLY_REQUEST, group_by_walk, walk_key
 
 # Report fields that differ between two runs of the same check: when it ran, how long it took, and the notes on
 # how observing went (how long settling waited, what it waited out: a loaded machine changes them).
-TIMING = {"started_at", "duration_s"}
+TIMING = {"started_at", "duration_s", "notes"}
 
 
 class CountingStore:
