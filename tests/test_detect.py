@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
 
 from probe.detect import observe
 from probe.detect.settle import settle
@@ -38,38 +39,70 @@ CHOICES_JS = """() => [
 CHOICES: dict[str, tuple[list[Any], list[Any]]] = {}
 
 
-async def _observe_one(browser: Browser, url: str, spec: dict[str, Any]) -> tuple[Observation, str]:
-    context = await browser.new_context(viewport={"width": 1100, "height": 800}, service_workers="block")
-    await install_tracking(context)
-    try:
-        page = await context.new_page()
+class Tab:
+    """A context with the tracker and the guard a real check installs, and its one page, reused from fixture page
+    to fixture page (they keep no cookies or storage): a fresh context per page costs Chromium several times the
+    observing itself. The guard closes any other page, so a tab is only ever navigated."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.context: BrowserContext | None = None
+        self.page: Page | None = None
+
+    async def open(self, url: str) -> Page:
+        """The tab's page at `url`; a fresh context when there is none yet or the old page will not navigate."""
+        if self.page is not None:
+            try:
+                await self.page.goto(url, wait_until="load")
+                return self.page
+            except PlaywrightError:
+                await self.close()
+        self.context = await self.browser.new_context(viewport={"width": 1100, "height": 800}, service_workers="block")
+        await install_tracking(self.context)
+        self.page = await self.context.new_page()
         # The guard a real check installs: trials must not need it, but nothing may get past it either.
-        await OrderGuard().install(context, page)
-        await page.goto(url, wait_until="load")
-        timeout_s = float(spec.get("timeout_s", 10))
-        before: list[Any] = []
-        if spec["state"] != "unknown":
-            await settle(page, timeout_s=timeout_s, credit=credit_patterns(spec.get("option_label")))
-            before = await page.evaluate(CHOICES_JS)
-        obs = await observe(page, option_label=spec.get("option_label"), timeout_s=timeout_s)
-        CHOICES[url.rsplit("/", 1)[-1]] = (before, await page.evaluate(CHOICES_JS))
-        return obs, page.url
-    finally:
-        await context.close()
+        await OrderGuard().install(self.context, self.page)
+        await self.page.goto(url, wait_until="load")
+        return self.page
+
+    async def close(self) -> None:
+        if self.context is not None:
+            await self.context.close()
+        self.context, self.page = None, None
+
+
+async def _observe_one(tab: Tab, url: str, spec: dict[str, Any]) -> tuple[Observation, str]:
+    page = await tab.open(url)
+    timeout_s = float(spec.get("timeout_s", 10))
+    before: list[Any] = []
+    if spec["state"] != "unknown":
+        await settle(page, timeout_s=timeout_s, credit=credit_patterns(spec.get("option_label")))
+        before = await page.evaluate(CHOICES_JS)
+    obs = await observe(page, option_label=spec.get("option_label"), timeout_s=timeout_s)
+    CHOICES[url.rsplit("/", 1)[-1]] = (before, await page.evaluate(CHOICES_JS))
+    return obs, page.url
 
 
 async def _observe_all(base: str, names: list[str]) -> dict[str, tuple[Observation, str]]:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
         try:
-            # A pool, not batches: pages that wait for late options overlap with quick ones.
-            pool = asyncio.Semaphore(POOL)
+            # A pool of tabs, each taking the next page when done: pages that wait for late options overlap with
+            # quick ones.
+            todo = list(names)
+            found: dict[str, tuple[Observation, str]] = {}
 
-            async def one(name: str) -> tuple[str, tuple[Observation, str]]:
-                async with pool:
-                    return name, await _observe_one(browser, f"{base}/{name}", EXPECTED[name])
+            async def tab_works() -> None:
+                tab = Tab(browser)
+                try:
+                    while todo:
+                        name = todo.pop(0)
+                        found[name] = await _observe_one(tab, f"{base}/{name}", EXPECTED[name])
+                finally:
+                    await tab.close()
 
-            return dict(await asyncio.gather(*(one(n) for n in names)))
+            await asyncio.gather(*(tab_works() for _ in range(POOL)))
+            return found
         finally:
             await browser.close()
 
