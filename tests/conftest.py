@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from in_process import InProcessChecks
-from starlette.types import Receive, Scope, Send
+from recording import Write, recording
 
 from mock_store.server import serve_app_in_thread, serve_in_thread, static_app
 from probe.walk.browser import LAUNCH_ARGS, find_browser
@@ -37,22 +37,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 
 
-# Every request other than GET/HEAD that reached the fixture pages' server ("METHOD /path"): observing a page,
-# trials included, must send none.
-PAGES_WRITES: list[str] = []
+# Every request other than GET/HEAD that reached the fixture pages' server: observing a page, trials included, must
+# send none.
+PAGES_WRITES: list[Write] = []
 
 
 @pytest.fixture(scope="session")
 def pages_url() -> Iterator[str]:
     """fixtures/pages (the labelled checkout pages) served by a real uvicorn on a free loopback port."""
-    static = static_app(PAGES)
-
-    async def recorded(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD"):
-            PAGES_WRITES.append(f"{scope['method']} {scope['path']}")
-        await static(scope, receive, send)
-
-    with serve_app_in_thread(recorded, name="fixture pages") as url:
+    with serve_app_in_thread(recording(static_app(PAGES), PAGES_WRITES), name="fixture pages") as url:
         yield url
 
 
@@ -67,6 +60,6 @@ def checks() -> Iterator[InProcessChecks]:
 
 
 @pytest.fixture(scope="session")
-def pages_writes() -> list[str]:
-    """The non-GET requests that reached the fixture pages' server so far ("METHOD /path")."""
+def pages_writes() -> list[Write]:
+    """The non-GET requests that reached the fixture pages' server so far."""
     return PAGES_WRITES

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
+from recording import Write
 
 from probe.detect import observe
 from probe.detect.settle import settle
@@ -229,7 +230,7 @@ def test_trials_leave_the_shopper_choices_as_they_were(observed: dict[str, tuple
 
 
 def test_observing_every_fixture_page_sent_nothing_to_the_server(
-    observed: dict[str, tuple[Observation, str]], pages_writes: list[str]
+    observed: dict[str, tuple[Observation, str]], pages_writes: list[Write]
 ) -> None:
     assert len(observed) == len(EXPECTED)
     assert pages_writes == [], "a trial or page script sent a request that could change something"

@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from in_process import InProcessChecks
+from recording import Write, recording
 
 from mock_store.server import serve_app_in_thread, static_app
 from probe.request import CheckRequest, option_names
+from probe.walk.guard import OrderGuard
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +23,7 @@ REAL = SHARED / "real-pages"
 LABELS: dict[str, dict[str, Any]] = (
     json.loads((REAL / "labels.json").read_text(encoding="utf-8")) if (REAL / "labels.json").is_file() else {}
 )
+MAX_S = 15.0  # no real page may take longer, whatever its label allows
 SKIP_WHY = f"{REAL} is absent: the real-pages set lives beside the repository in ../shared/real-pages"
 
 
@@ -41,12 +44,16 @@ def check_options(args: str) -> dict[str, Any]:
     return options
 
 
+# Every request other than GET/HEAD that reached the real pages' server.
+WRITES: list[Write] = []
+
+
 @pytest.fixture(scope="module")
 def real_url() -> Iterator[str]:
-    """../shared/real-pages/pages served by a real uvicorn."""
+    """../shared/real-pages/pages served by a real uvicorn that records what is sent to it."""
     if not LABELS:
         pytest.skip(SKIP_WHY)
-    with serve_app_in_thread(static_app(REAL / "pages"), name="real pages") as url:
+    with serve_app_in_thread(recording(static_app(REAL / "pages"), WRITES), name="real pages") as url:
         yield url
 
 
@@ -55,6 +62,7 @@ def test_real_page(name: str, checks: InProcessChecks, real_url: str, tmp_path: 
     """What `probe check URL --payment-page ARGS` reports matches the label, within the label's time."""
     label = LABELS[name]
     options = check_options(label.get("args") or "")
+    sent_before = len(WRITES)
     done = checks.check(f"{real_url}/{name}.html", payment_page=True, out=tmp_path / "report", **options)
     obs, took = done.report.observation, done.seconds
     allowed = {label["state"], *(label.get("accept") or [])}
@@ -68,4 +76,9 @@ def test_real_page(name: str, checks: InProcessChecks, real_url: str, tmp_path: 
         assert obs.reason_text and label["reason"].lower() in obs.reason_text.lower(), detail
     if label.get("balance") is not None:
         assert obs.balance_text == label["balance"], detail
-    assert took <= float(label.get("max_s", 15)), f"{name} took {took:.1f} s\n{detail}"
+    assert took <= min(float(label.get("max_s", MAX_S)), MAX_S), f"{name} took {took:.1f} s\n{detail}"
+    # Whatever the page's own scripts and the trials sent, no order request reached the server.
+    guard = OrderGuard()
+    arrived = [w for w in WRITES[sent_before:] if guard.judge(w.method, w.path, w.body, w.content_type).blocked]
+    assert arrived == [], f"{name}: order requests reached the server: {[str(w) for w in arrived]}"
+    assert done.report.safety.order_placed is False
