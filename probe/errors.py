@@ -6,10 +6,10 @@ import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,6 +47,17 @@ def regex_problem(value: str) -> str | None:
     except re.error as exc:
         return f"not a valid regular expression ({exc})"
     return None
+
+
+def _compiles(value: str) -> str:
+    problem = regex_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# A model field holding a regular expression: a value that does not compile is a validation error saying why.
+Regex = Annotated[str, AfterValidator(_compiles)]
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from probe.errors import InputError, load_yaml_model, regex_problem
+from probe.errors import InputError, Regex, load_yaml_model
 from probe.models import CreditSource, Frozen, GiftCardKind, Intent, Outcome
 from probe.request import CheckRequest, build_request
 
@@ -23,7 +23,7 @@ class Target(Frozen):
     url: str | None = None
     profile: Path | None = None
     payment_page: bool = False
-    option_label: str | None = None
+    option_label: Regex | None = None
     credit_expires: dt.date | None = None
     apply: bool = True  # press the credit's own apply / use / select control to hear the store's answer
     storage_state: Path | None = None
@@ -32,9 +32,6 @@ class Target(Frozen):
     def _one_of(self) -> Target:
         if (self.scenario is None) == (self.url is None):
             raise ValueError("give either `scenario` (the bundled store) or `url` (with a `profile`), not both")
-        problem = regex_problem(self.option_label) if self.option_label is not None else None
-        if problem:
-            raise ValueError(f"option_label: {problem}")
         return self
 
     @property

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from probe.errors import load_yaml_model, regex_problem
+from probe.errors import Regex, load_yaml_model, regex_problem
 from probe.safety.order_body import LAST_SEGMENT_VERBS, LAST_SEGMENT_WORDS, Speech, ordering_phrase, read_request, words
 
 RULES_FILE = Path(__file__).parents[1] / "data" / "order_requests.yaml"
@@ -43,20 +43,12 @@ class OrderRule(BaseModel):
     platform: str
     action: Literal["allow", "block"]
     methods: tuple[str, ...] = ()
-    url: str | None = None
-    operation: str | None = None
-    field: str | None = None
-    value: str | None = None
+    url: Regex | None = None
+    operation: Regex | None = None
+    field: Regex | None = None
+    value: Regex | None = None
     source: str = Field(min_length=8)
     note: str = ""
-
-    @field_validator("url", "operation", "field", "value")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        problem = regex_problem(value) if value is not None else None
-        if problem:
-            raise ValueError(problem)
-        return value
 
     @field_validator("methods")
     @classmethod

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic.config import JsonDict
 
-from probe.errors import InputError, load_yaml_model, regex_problem, suggest
+from probe.errors import InputError, Regex, load_yaml_model, suggest
 from probe.models import Frozen
 from probe.safety.order_requests import endpoint_problem
 
@@ -206,17 +206,9 @@ class Detect(Model):
 
     model_config = _examples({"option_label": "Bonus Cash|Everymart Credit"})
 
-    option_label: str | None = Field(
+    option_label: Regex | None = Field(
         default=None, description="regex: the store's own name for its credit, added to the built-in credit words"
     )
-
-    @field_validator("option_label")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        problem = regex_problem(value) if value is not None else None
-        if problem:
-            raise ValueError(problem)
-        return value
 
 
 class Guard(Model):
