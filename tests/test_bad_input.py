@@ -34,6 +34,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
         "bad_action.yaml": GOOD_PROFILE.replace("action: goto", "action: teleport"),
         "endpoint_not_regex.yaml": GOOD_PROFILE + "guard:\n  order_endpoints: ['/api/pay-now', '(']\n",
         "endpoint_matches_all.yaml": GOOD_PROFILE + "guard:\n  order_endpoints: ['.*']\n",
+        "label_not_regex.yaml": GOOD_PROFILE + "detect:\n  option_label: 'Bonus (cash'\n",
         "misspelt_rules.yaml": "rulez: []\n",
         "binary.yaml": "",
     }
@@ -92,6 +93,7 @@ def test_malformed_url(tmp_path: Path, url: str, needle: str, as_json: list[str]
         ("bad_action.yaml", ["steps.0.actions.0", "teleport"]),
         ("endpoint_not_regex.yaml", ["guard.order_endpoints", "entry 1 '('", "not a valid regular expression"]),
         ("endpoint_matches_all.yaml", ["guard.order_endpoints", "entry 0 '.*'", "matches every URL"]),
+        ("label_not_regex.yaml", ["detect.option_label", "not a valid regular expression"]),
     ],
 )
 def test_bad_profile(tmp_path: Path, files: dict[str, Path], name: str, needles: list[str], as_json: list[str]) -> None:
