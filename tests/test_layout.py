@@ -41,7 +41,8 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {"errors", "models", "money", "request", "walk", "decide", "report", "run"},
     "pytest_plugin": {"models", "api"},
     "__init__": {"version", "api"},
-    "__main__": {"cli"},
+    "__main__": {"entry"},
+    "entry": {"errors", "run", "cli"},
 }
 BROWSER_FREE = ("models", "money", "timing", "request", "safety", "decide")
 # Third-party packages a stage must never import (typer only in the CLI; rules and models stay browser-free).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -15,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from hostile_app import Hostile, serve_hostile
+from processes import alive, descendants, kill
 from typer.testing import CliRunner
 
 from probe.cli import app
@@ -92,47 +92,6 @@ def test_an_unfinished_run_leaves_the_previous_report(tmp_path: Path) -> None:
         ReportFolder(out / "report.json")
 
 
-def _processes() -> dict[int, tuple[str, int, str]]:
-    """pid -> (name, parent pid, state) for every process, from /proc."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
-        found[int(entry)] = (name, int(ppid), state)
-    return found
-
-
-def _descendants(root: int) -> dict[int, str]:
-    table = _processes()
-    family = {root}
-    grew = True
-    while grew:
-        grew = False
-        for pid, (_, ppid, _) in table.items():
-            if ppid in family and pid not in family:
-                family.add(pid)
-                grew = True
-    return {pid: table[pid][0] for pid in family - {root}}
-
-
-def _alive(pids: set[int]) -> set[int]:
-    table = _processes()
-    return {pid for pid in pids if pid in table and table[pid][2] not in ("Z", "X")}
-
-
-def _kill(pids: set[int]) -> None:
-    """Stop what this test started and left running (only those pids)."""
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-
-
 def _start_hanging_probe(url: str, out: Path, *, own_group: bool) -> tuple[subprocess.Popen[str], dict[int, str]]:
     """`probe check` on a page that never answers; returns once its Chromium runs."""
     proc = subprocess.Popen(
@@ -149,7 +108,7 @@ def _start_hanging_probe(url: str, out: Path, *, own_group: bool) -> tuple[subpr
     family: dict[int, str] = {}
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        family = _descendants(proc.pid)
+        family = descendants(proc.pid)
         if any("chrom" in name for name in family.values()):
             break
         time.sleep(0.2)
@@ -176,11 +135,11 @@ def test_ctrl_c_closes_the_browser_and_keeps_the_old_report(
         stray: set[int] = set(family)
         deadline = time.monotonic() + 10
         while stray and time.monotonic() < deadline:
-            stray = _alive(stray)
+            stray = alive(stray)
             time.sleep(0.2)
         assert not stray, {pid: family[pid] for pid in stray}
     finally:
-        _kill(_alive(set(family)))
+        kill(alive(set(family)))
         if proc.poll() is None:
             proc.kill()
     assert (out / "report.json").read_bytes() == before
@@ -196,6 +155,32 @@ def test_a_killed_run_leaves_the_old_report_whole(hostile: tuple[str, Hostile], 
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=30)
     finally:
-        _kill(_alive(set(family)))
+        kill(alive(set(family)))
     assert (out / "report.json").read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]
+
+
+@pytest.mark.parametrize("given_by", ["--browser-path", "PROBE_BROWSER_PATH"])
+def test_a_browser_that_dies_as_it_starts_gives_an_inconclusive_report(tmp_path: Path, given_by: str) -> None:
+    """The browser launched ahead (chosen by the environment) and the one a check launches itself alike."""
+    dies = tmp_path / "chromium"
+    dies.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n")
+    dies.chmod(0o755)
+    out = tmp_path / "report"
+    args = [str(PROBE), "check", "https://shop.example/", "--payment-page", "--out", str(out), "--timeout", "30"]
+    env = dict(os.environ)
+    if given_by == "--browser-path":
+        args += ["--browser-path", str(dies)]
+    else:
+        env["PROBE_BROWSER_PATH"] = str(dies)
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("probe: inconclusive: the browser did not start (")
+    assert f"run `{dies} --headless about:blank` to see why" in last
+    report = json.loads((out / "report.json").read_text())
+    assert report["verdict"]["outcome"] == "inconclusive"
+    assert report["steps"] == []
+    assert report["safety"]["order_placed"] is False
+    assert (out / "report.html").is_file()

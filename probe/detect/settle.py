@@ -108,33 +108,49 @@ async def _frame_state(frame: Frame, opts: dict[str, Any]) -> dict[str, Any] | N
     return state
 
 
-def _still(live: list[dict[str, Any]], timing: Timing, navigation: bool) -> str | None:
+@dataclass(frozen=True)
+class Still:
+    """Why the page is not settled yet, and how long until it may be if nothing changes (None: unknown, poll)."""
+
+    why: str
+    due_ms: float | None = None
+
+
+def _still(live: list[dict[str, Any]], timing: Timing, navigation: bool) -> Still | None:
     """Why the page is not settled yet (None when it is), from every frame's state."""
     busy = [b for s in live for b in s["busy"]]
     if navigation:
-        return "a navigation is in flight"
+        return Still("a navigation is in flight")
     if any(s["ready"] != "complete" for s in live):
-        return "the page is still loading"
+        return Still("the page is still loading")
     if any(s["net"] > 0 for s in live):
-        return f"{sum(int(s['net']) for s in live)} request(s) in flight"
-    if any(float(s["sinceNet"]) < timing.request_grace_ms for s in live):
-        return "a request just answered"
+        return Still(f"{sum(int(s['net']) for s in live)} request(s) in flight")
+    since_net = min(float(s["sinceNet"]) for s in live)
+    if since_net < timing.request_grace_ms:
+        return Still("a request just answered", timing.request_grace_ms - since_net)
     if any(s["timers"] > 0 for s in live):
-        return f"{sum(int(s['timers']) for s in live)} timer(s) due soon"
+        return Still(f"{sum(int(s['timers']) for s in live)} timer(s) due soon")
     if busy:
-        return "still busy: " + ", ".join(busy[:3])
+        return Still("still busy: " + ", ".join(busy[:3]))
     main = live[0]
     age, quiet = float(main["age"]), min(float(s["quiet"]) for s in live)
     if main["late"]:
         need = timing.untracked_quiet_young_ms if age < timing.untracked_young_ms else timing.untracked_quiet_ms
         if quiet < need:
-            return "the page is still changing"
+            return Still("the page is still changing", need - quiet)
         if not any(s["words"] for s in live) and age < timing.untracked_late_options_ms:
-            return "no credit option yet (late options get time to arrive)"
+            return Still("no credit option yet (late options get time to arrive)")
         return None
     if quiet < timing.quiet_ms:
-        return "the payment area is still changing"
+        return Still("the payment area is still changing", timing.quiet_ms - quiet)
     return None
+
+
+def _pause_s(still: Still, timing: Timing, left_s: float) -> float:
+    """How long to wait before looking again: until the page may be settled when that is known (a quiet window
+    running out, a request's grace), else one poll; never past the time left."""
+    wait_ms = timing.poll_ms if still.due_ms is None else max(still.due_ms, 1.0)
+    return max(min(wait_ms / 1000, left_s), 0.0)
 
 
 async def settle(page: Page, *, timeout_s: float, credit: list[str], timing: Timing = DEFAULT_TIMING) -> Settled:
@@ -152,6 +168,7 @@ async def settle(page: Page, *, timeout_s: float, credit: list[str], timing: Tim
         states = await asyncio.gather(*(_frame_state(f, opts) for f in page.frames))
         main = states[0]
         live = [s for s in states if s is not None]
+        still: Still | None = None
         if main is None or not live:
             why = "the page could not be read"
         else:
@@ -159,7 +176,7 @@ async def settle(page: Page, *, timeout_s: float, credit: list[str], timing: Tim
             still = _still(live, timing, navigating(page))
             if still is None:
                 return Settled(True, time.monotonic() - start, "settled", tuple(saw[:5]))
-            why = still
+            why = still.why
             # Only changes in or near the payment area hold the probe: a spinner that never stops, a clock or a
             # poll elsewhere does not, once the payment area has been quiet for the stall cap.
             quiet = min(float(s["quiet"]) for s in live)
@@ -169,6 +186,7 @@ async def settle(page: Page, *, timeout_s: float, credit: list[str], timing: Tim
                     f"while the page was still busy ({why})"
                 )
                 return Settled(True, time.monotonic() - start, "capped", tuple(saw[:5]), warning)
-        if time.monotonic() - start >= timeout_s:
+        left_s = timeout_s - (time.monotonic() - start)
+        if left_s <= 0:
             return Settled(False, time.monotonic() - start, why, tuple(saw[:5]))
-        await asyncio.sleep(timing.poll_ms / 1000)
+        await asyncio.sleep(_pause_s(still or Still(why), timing, left_s))

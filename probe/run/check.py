@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from playwright.async_api import async_playwright
+from playwright.async_api import Error as PlaywrightError
 
 from probe.errors import InputError, first_line
 from probe.models import AccountLine, Observation, PageKind, Report, Safety
 from probe.models import Step as StepModel
 from probe.report.folder import ReportFolder
+from probe.run.driver import Driver, driver
 from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
 from probe.run.store import target_url
 from probe.run.walk_share import walk_variables
@@ -32,7 +33,7 @@ from probe.walk.session import scrub_trace, session_values
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
-    from playwright.async_api import Browser, BrowserContext, Playwright
+    from playwright.async_api import Browser, BrowserContext
 
 VIEWPORT = {"width": 1280, "height": 900}
 # How long the account page's credit table is waited for.
@@ -88,14 +89,23 @@ async def launch_and_check(
 ) -> Report:
     """One check in a browser opened for it (launched or connected to), closed again whatever happens; the report
     is written into `staging` while the browser closes."""
-    async with async_playwright() as pw:
-        opening = asyncio.ensure_future(open_browser(pw, prepared, progress))
+    async with driver() as started:
+        # The driver and then the browser start while what the check needs is loaded.
+        opening = asyncio.ensure_future(open_browser(started, prepared, progress))
         try:
             await warm_up()
         except BaseException:
             opening.cancel()
             raise
-        browser = await opening
+        try:
+            browser = await opening
+        except PlaywrightError as exc:
+            # A Chromium that dies as it starts (or a driver that will not run): nothing observed, said so.
+            name = browser_name(prepared)
+            error = f"the browser did not start ({first_line(exc)}); run `{name} --headless about:blank` to see why"
+            report = unstarted(prepared, url, error).report(prepared)
+            await asyncio.to_thread(_write_report, report, staging)
+            return report
         try:
             report = await check_in_browser(prepared, browser, url, staging, progress, deadline=deadline)
             writing = asyncio.ensure_future(asyncio.to_thread(_write_report, report, staging))
@@ -113,15 +123,17 @@ def _write_report(report: Report, folder: Path) -> None:
     write_report(report, folder)
 
 
-async def open_browser(pw: Playwright, prepared: Prepared, progress: Progress) -> Browser:
-    """The remote browser the request names (--cdp-endpoint / --ws-endpoint), else a launched Chromium."""
+async def open_browser(started: Driver, prepared: Prepared, progress: Progress) -> Browser:
+    """The remote browser the request names (--cdp-endpoint / --ws-endpoint), else a launched Chromium (the one the
+    driver launched ahead, when the request names no browser of its own)."""
     request = prepared.request
     if request.cdp_endpoint or request.ws_endpoint:
         progress(f"connecting to {request.cdp_endpoint or request.ws_endpoint}")
-        return await connect(pw, cdp=request.cdp_endpoint, ws=request.ws_endpoint)
+        return await connect(await started.playwright(), cdp=request.cdp_endpoint, ws=request.ws_endpoint)
     choice = find_browser(request.browser_path)
     progress(f"launching {choice.path}")
-    return await launch(pw, choice, headed=request.headed)
+    ahead = await started.default_browser() if request.browser_path is None and not request.headed else None
+    return ahead or await launch(await started.playwright(), choice, headed=request.headed)
 
 
 def browser_name(prepared: Prepared) -> str:
@@ -201,17 +213,18 @@ async def walk_in_browser(
     deadline = deadline or Deadline(request.timeout_s)
     guard = OrderGuard(prepared.profile.guard.order_endpoints)
     context, owned = await check_context(prepared, browser)
-    await install_tracking(context, request.timing)
-    if cookies:
-        await context.add_cookies(list(cookies))
-    trace: str | None = None
     login = prepared.profile.login
-    tracing = False
-    if request.trace and not login:
-        await context.tracing.start(screenshots=True, snapshots=True, sources=False)
-        tracing = True
-    page = await context.new_page()
-    await guard.install(context, page)
+    tracing = bool(request.trace and not login)
+    # Everything set on the context holds for its pages made before it, as long as nothing has navigated yet.
+    page, *_ = await asyncio.gather(
+        context.new_page(),
+        install_tracking(context, request.timing),
+        guard.route(context),
+        context.add_cookies(list(cookies)) if cookies else asyncio.sleep(0),
+        context.tracing.start(screenshots=True, snapshots=True, sources=False) if tracing else asyncio.sleep(0),
+    )
+    guard.watch(context, page)
+    trace: str | None = None
     walker = Walker(
         page,
         guard,
@@ -311,6 +324,22 @@ async def walk_in_browser(
         safety=guard.safety(),
         annotated=annotated,
         trace=trace,
+    )
+
+
+def unstarted(prepared: Prepared, url: str, error: str) -> Walked:
+    """The walk of a check whose browser never came up: no step, nothing sent, inconclusive with `error`."""
+    return Walked(
+        target=url,
+        browser=browser_name(prepared),
+        started_at=dt.datetime.now(dt.UTC),
+        started=time.monotonic(),
+        observation=inconclusive(error),
+        lines=(),
+        steps=(),
+        safety=OrderGuard(prepared.profile.guard.order_endpoints).safety(),
+        annotated=None,
+        trace=None,
     )
 
 

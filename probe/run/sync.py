@@ -10,13 +10,18 @@ from typing import Any, TypeVar
 
 from probe.models import Report
 from probe.request import CheckRequest
+from probe.run.driver import early_driver
 from probe.run.pipeline import Progress, prepare
 
 T = TypeVar("T")
 
 
 def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run `make()` to completion from synchronous code, in a thread of its own where an event loop already runs."""
+    """Run `make()` to completion from synchronous code: on the loop whose driver the command started early (the
+    first time), else in a loop of its own (in a thread of its own where an event loop already runs)."""
+    early = early_driver()
+    if early is not None:
+        return early.run(make)
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -28,7 +28,10 @@ WORK: tuple[Callable[[], None], ...] = (_detector, _guard_table, _report_templat
 
 
 async def warm_up() -> None:
-    """Do WORK piece by piece, letting the event loop send the browser's start first and answer it between pieces."""
+    """Do WORK in a thread, so the event loop goes on starting the browser meanwhile."""
+    await asyncio.to_thread(_warm)
+
+
+def _warm() -> None:
     for piece in WORK:
-        await asyncio.sleep(0)
         piece()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -100,9 +101,19 @@ class OrderGuard:
 
     async def install(self, context: BrowserContext, page: Page) -> None:
         """Attach to a context before its first navigation (every page and pop-up of it, and its WebSockets)."""
+        await self.route(context)
+        self.watch(context, page)
+
+    async def route(self, context: BrowserContext) -> None:
+        """Judge every request and WebSocket frame of the context (its pages made before or after); call before the
+        first navigation."""
+        await asyncio.gather(
+            context.route("**/*", self._route), context.route_web_socket(re.compile(".*"), self._websocket)
+        )
+
+    def watch(self, context: BrowserContext, page: Page) -> None:
+        """Keep the check on `page`: pop-ups and new tabs of the context are closed, its dialogs answered."""
         self._main_page = page
-        await context.route("**/*", self._route)
-        await context.route_web_socket(re.compile(".*"), self._websocket)
         context.on("page", self._on_page)
         page.on("dialog", self._on_dialog)
 

@@ -1,0 +1,189 @@
+"""Playwright's driver (a node process) started before it is needed: its start is waiting, not work.
+
+A check starts the driver, then loads what it needs while node boots. `probe check` goes further: the command
+starts the driver on a loop of its own before it has even read its options (`start_early`), with the default Chromium
+launched as soon as the driver is up unless the command line names a browser, and the check then runs on that loop
+(`run_sync` finds it); node and Chromium start while Python loads the command line, so neither waits for the other.
+This module imports nothing of probe at the top: it is loaded before the command line is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import os
+import threading
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Playwright
+
+    from probe.walk.browser import BrowserChoice
+
+T = TypeVar("T")
+# How long leaving waits for a driver to start and stop before it gives up on it (node ends with its stdin anyway).
+STOP_WAIT_S = 10.0
+
+
+class Driver:
+    """A Playwright driver starting in the background: `await playwright()` where it is needed, `stop()` after.
+    It may launch the default Chromium ahead too (`launch_default`), for the check that names no browser."""
+
+    def __init__(self, starting: asyncio.Future[Playwright]) -> None:
+        self._starting = starting
+        self._browser: asyncio.Task[Browser | None] | None = None
+
+    async def playwright(self) -> Playwright:
+        """The started driver (a Ctrl-C while waiting leaves the start running, for `stop` to end it)."""
+        return await asyncio.shield(self._starting)
+
+    def launch_default(self, choice: BrowserChoice) -> None:
+        """Launch the default Chromium (`choice`, headless) as soon as the driver is up; call on the driver's loop."""
+        self._browser = self._starting.get_loop().create_task(self._launch_default(choice))
+
+    async def _launch_default(self, choice: BrowserChoice) -> Browser | None:
+        from probe.walk.browser import launch
+
+        try:
+            return await launch(await self.playwright(), choice)
+        except Exception:  # noqa: BLE001 - it would not start: the check's own launch says why
+            return None
+
+    async def default_browser(self) -> Browser | None:
+        """The default Chromium launched ahead, once: None when none was or it did not start."""
+        launching, self._browser = self._browser, None
+        return await launching if launching is not None else None
+
+    async def stop(self) -> None:
+        """Close a browser launched ahead that no check took, then stop the driver once its start has finished (a
+        start that failed has nothing to stop)."""
+        try:
+            playwright = await asyncio.shield(self._starting)
+        except asyncio.CancelledError:
+            if self._starting.cancelled():
+                return
+            raise
+        except Exception:  # noqa: BLE001 - the start's own error has already been raised where it was awaited
+            return
+        unused = await self.default_browser()
+        if unused is not None:
+            with contextlib.suppress(Exception):
+                await unused.close()
+        await playwright.stop()
+
+
+def start_driver(loop: asyncio.AbstractEventLoop | None = None) -> Driver:
+    """Start a driver on `loop` (default: the running one) without waiting for it."""
+    from playwright.async_api import async_playwright
+
+    keep_compiled()
+    return Driver((loop or asyncio.get_running_loop()).create_task(async_playwright().start()))
+
+
+def keep_compiled() -> None:
+    """Let node keep the driver's scripts compiled between runs (Node's compile cache: a quarter of the driver's
+    start), in the user's cache folder, unless NODE_COMPILE_CACHE says where already (NODE_DISABLE_COMPILE_CACHE=1
+    turns it off). Node skips it silently where the folder cannot be written."""
+    if "NODE_COMPILE_CACHE" not in os.environ:
+        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        os.environ["NODE_COMPILE_CACHE"] = os.path.join(cache, "probe", "node-compile-cache")
+
+
+@contextlib.asynccontextmanager
+async def driver() -> AsyncIterator[Driver]:
+    """The driver `start_early` started, when this is its loop and nothing took it yet; else one started now.
+    Stopped on the way out."""
+    started = _take_early() or start_driver()
+    try:
+        yield started
+    finally:
+        await started.stop()
+
+
+class EarlyDriver:
+    """An event loop in a thread of its own whose driver starts at once (and launches the default Chromium when
+    `launch`)."""
+
+    def __init__(self, *, launch: bool) -> None:
+        self.loop = asyncio.new_event_loop()
+        # Made before the loop runs, so the driver is known as soon as this returns.
+        self.driver = start_driver(self.loop)
+        self.taken = False  # a check took its driver
+        self.used = False  # something ran on its loop
+        self._thread = threading.Thread(target=self.loop.run_forever, name="probe-driver", daemon=True)
+        self._thread.start()
+        if launch:
+            # Found here, not on the loop: an import there would hold the loop while node is answering.
+            from probe.errors import ProbeError
+            from probe.walk.browser import find_browser
+
+            try:
+                choice = find_browser()
+            except ProbeError:
+                return  # the check's own search says what to install
+            # Queued before any check can be: the check finds the launch under way.
+            self.loop.call_soon_threadsafe(self.driver.launch_default, choice)
+
+    def run(self, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """Run `make()` on this loop and wait for it. Ctrl-C cancels it and waits for its clean-up (the browser
+        closed, an old report kept) before the interrupt goes on; a second Ctrl-C stops waiting."""
+        self.used = True
+        finished = threading.Event()
+
+        async def tracked() -> T:
+            try:
+                return await make()
+            finally:
+                finished.set()
+
+        future = asyncio.run_coroutine_threadsafe(tracked(), self.loop)
+        try:
+            return future.result()
+        except KeyboardInterrupt:
+            future.cancel()
+            finished.wait()
+            raise
+
+    def close(self) -> None:
+        """Stop the driver if no check took it, then the loop."""
+        if not self.taken:
+            self.taken = True
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(self.driver.stop(), self.loop).result(STOP_WAIT_S)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(STOP_WAIT_S)
+        if not self._thread.is_alive():
+            self.loop.close()
+
+
+_early: EarlyDriver | None = None
+
+
+def start_early(*, launch: bool) -> None:
+    """Start the driver now, on a loop of its own (once per process), launching the default Chromium too when
+    `launch`; what no check took is stopped at exit."""
+    global _early  # noqa: PLW0603 - one early driver per process, made by the command's entry point
+    if _early is None:
+        _early = EarlyDriver(launch=launch)
+        atexit.register(_early.close)
+
+
+def early_driver() -> EarlyDriver | None:
+    """The early driver, when `start_early` made one and nothing has run on it yet."""
+    return _early if _early is not None and not _early.used else None
+
+
+def _take_early() -> Driver | None:
+    early = _early
+    if early is None or early.taken:
+        return None
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    if running is not early.loop:
+        return None
+    early.taken = True
+    return early.driver

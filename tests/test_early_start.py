@@ -1,0 +1,130 @@
+"""`probe check` starts Playwright's driver, and the default Chromium, before it has read its command line.
+
+What a user must never see from that: a second browser, a process left behind, a word more on stderr, or a browser
+launched for a check that names its own.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hostile_app import Hostile, serve_hostile
+from processes import alive, browsers, descendants, in_session, kill
+
+from probe.entry import names_a_browser, starts_a_browser
+from probe.run.driver import keep_compiled
+from probe.walk.browser import find_browser
+
+PROBE = Path(sys.executable).with_name("probe")
+
+
+@pytest.mark.parametrize(
+    ("args", "check", "names"),
+    [
+        (["check"], True, False),
+        (["check", "https://shop.example/", "--payment-page"], True, False),
+        (["check", "--help"], False, False),
+        (["matrix", "m.yaml"], False, False),
+        ([], False, False),
+        (["check", "--cdp-endpoint", "http://127.0.0.1:9222"], True, True),
+        (["check", "--ws-endpoint=ws://grid:3000/"], True, True),
+        (["check", "--browser-path", "/opt/chrome"], True, True),
+        (["check", "--headed"], True, True),
+        (["check", "--header"], True, False),
+    ],
+)
+def test_which_command_lines_start_early(args: list[str], check: bool, names: bool) -> None:
+    assert starts_a_browser(args) is check
+    assert names_a_browser(args) is names
+
+
+def test_node_keeps_its_compiled_scripts_in_the_users_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("NODE_COMPILE_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    keep_compiled()
+    assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "probe" / "node-compile-cache")
+    monkeypatch.setenv("NODE_COMPILE_CACHE", "/elsewhere")
+    keep_compiled()
+    assert os.environ["NODE_COMPILE_CACHE"] == "/elsewhere"
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[tuple[str, Hostile]]:
+    with serve_hostile() as served:
+        yield served
+
+
+@pytest.fixture
+def user(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A user whose caches are in `tmp_path` and whose temporary folder is fresh: (that folder, the environment).
+    The folder's path stays short: Chromium cannot start where its profile's socket path would pass 107 bytes."""
+    env = {k: v for k, v in os.environ.items() if k != "NODE_COMPILE_CACHE"}
+    with tempfile.TemporaryDirectory(prefix="probe-tmp-") as tmp:
+        yield Path(tmp), {**env, "XDG_CACHE_HOME": str(tmp_path / "cache"), "TMPDIR": tmp}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("own_browser", [False, True], ids=["default-browser", "browser-path"])
+def test_a_check_runs_in_one_browser(
+    hostile: tuple[str, Hostile], user: tuple[Path, dict[str, str]], tmp_path: Path, own_browser: bool
+) -> None:
+    """The browser launched ahead is the check's browser; a check naming its own gets only that one."""
+    extra = ["--browser-path", str(find_browser().path)] if own_browser else []
+    proc = subprocess.Popen(
+        [str(PROBE), "check", f"{hostile[0]}/hang", "--payment-page", "--timeout", "60", "--out", str(tmp_path / "r")]
+        + extra,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=user[1],
+    )
+    assert proc.stderr is not None
+    family: dict[int, str] = {}
+    try:
+        for line in proc.stderr:
+            if "opening the payment page" in line:
+                break
+        # The page hangs: the check is waiting for it in whatever browsers it has opened by now.
+        time.sleep(1)
+        family = descendants(proc.pid)
+        assert len(browsers(family)) == 1, family
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+        kill(alive(set(family)))
+    assert any((tmp_path / "cache" / "probe" / "node-compile-cache").iterdir())
+
+
+@pytest.mark.browser
+def test_a_usage_error_leaves_nothing_running(user: tuple[Path, dict[str, str]]) -> None:
+    """Nothing started ahead (driver, browser, its profile folder) outlives a command line that turns out to be
+    wrong, and stderr holds only the error."""
+    proc = subprocess.Popen(
+        [str(PROBE), "check", "https://shop.example/", "--no-such-option"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=user[1],
+        start_new_session=True,
+    )
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert stdout == ""
+    assert stderr.count("\n") == 1, stderr
+    assert "No such option: --no-such-option" in stderr
+    left = in_session(proc.pid)
+    deadline = time.monotonic() + 5
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = alive(left)
+    kill(left)
+    assert not left
+    assert list(user[0].iterdir()) == []
