@@ -1,5 +1,5 @@
-"""The `probe` command. A check starts Playwright's driver before anything else, so node boots while Python
-loads the command line; every other command goes straight to it."""
+"""The `probe` command. A check (or a matrix) starts Playwright's driver before anything else, so node boots while
+Python loads the command line; every other command goes straight to it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,14 @@ BROWSER_OPTIONS = frozenset({"--browser-path", "--cdp-endpoint", "--ws-endpoint"
 
 
 def starts_a_browser(args: list[str]) -> bool:
-    """Whether the command line asks for a check (not its help)."""
-    return args[:1] == ["check"] and "--help" not in args
+    """Whether the command line asks for a check or a matrix of them (not help, not the merge of a matrix's shards)."""
+    return args[:1] in (["check"], ["matrix"]) and args[1:2] != ["merge"] and "--help" not in args
+
+
+def launches_ahead(args: list[str]) -> bool:
+    """Whether the default Chromium may be launched before the command line is read: for a check that names no
+    browser of its own (a matrix's file may name remote browsers, so a matrix starts only the driver)."""
+    return args[:1] == ["check"] and not names_a_browser(args)
 
 
 def names_a_browser(args: list[str]) -> bool:
@@ -25,7 +31,7 @@ def main() -> None:
     if starts_a_browser(args):
         from probe.run.driver import start_early
 
-        start_early(launch=not names_a_browser(args))
+        start_early(launch=launches_ahead(args))
     from probe.cli import main as cli_main
 
     cli_main()

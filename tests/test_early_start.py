@@ -6,6 +6,7 @@ launched for a check that names its own.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 from hostile_app import Hostile, serve_hostile
 from processes import alive, browsers, descendants, in_session, kill
 
-from probe.entry import names_a_browser, starts_a_browser
+from probe.entry import launches_ahead, starts_a_browser
 from probe.run.driver import keep_compiled
 from probe.walk.browser import find_browser
 
@@ -27,23 +28,27 @@ PROBE = Path(sys.executable).with_name("probe")
 
 
 @pytest.mark.parametrize(
-    ("args", "check", "names"),
+    ("args", "starts", "launches"),
     [
-        (["check"], True, False),
-        (["check", "https://shop.example/", "--payment-page"], True, False),
+        (["check"], True, True),
+        (["check", "https://shop.example/", "--payment-page"], True, True),
         (["check", "--help"], False, False),
-        (["matrix", "m.yaml"], False, False),
+        (["matrix", "m.yaml"], True, False),
+        (["matrix", "merge", "a", "b", "--out", "c"], False, False),
+        (["matrix", "--help"], False, False),
+        (["verdict", "--state", "selectable"], False, False),
         ([], False, False),
-        (["check", "--cdp-endpoint", "http://127.0.0.1:9222"], True, True),
-        (["check", "--ws-endpoint=ws://grid:3000/"], True, True),
-        (["check", "--browser-path", "/opt/chrome"], True, True),
-        (["check", "--headed"], True, True),
-        (["check", "--header"], True, False),
+        (["check", "--cdp-endpoint", "http://127.0.0.1:9222"], True, False),
+        (["check", "--ws-endpoint=ws://grid:3000/"], True, False),
+        (["check", "--browser-path", "/opt/chrome"], True, False),
+        (["check", "--headed"], True, False),
+        (["check", "--header"], True, True),
     ],
 )
-def test_which_command_lines_start_early(args: list[str], check: bool, names: bool) -> None:
-    assert starts_a_browser(args) is check
-    assert names_a_browser(args) is names
+def test_which_command_lines_start_early(args: list[str], starts: bool, launches: bool) -> None:
+    """What starts a driver ahead, and what also launches the default Chromium ahead."""
+    assert starts_a_browser(args) is starts
+    assert (starts and launches_ahead(args)) is launches
 
 
 def test_node_keeps_its_compiled_scripts_in_the_users_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -128,3 +133,31 @@ def test_a_usage_error_leaves_nothing_running(user: tuple[Path, dict[str, str]])
     kill(left)
     assert not left
     assert list(user[0].iterdir()) == []
+
+
+@pytest.mark.browser
+def test_a_matrix_takes_the_driver_started_ahead(user: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    """`probe matrix` as typed: the driver started before its file was read runs the matrix, and nothing outlives
+    it."""
+    spec = tmp_path / "m.yaml"
+    spec.write_text(
+        "targets:\n  - {scenario: default}\n  - {scenario: promo-aria-disabled}\ncredit_sources: [refund]\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [str(PROBE), "matrix", str(spec), "--out", str(tmp_path / "m"), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=user[1],
+        start_new_session=True,
+    )
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    rows = json.loads(stdout)["rows"]
+    assert [(r["scenario"], r["outcome"]) for r in rows] == [("default", "can_use"), ("promo-aria-disabled", "can_use")]
+    left = in_session(proc.pid)
+    kill(left)
+    assert not left
+    assert any((tmp_path / "cache" / "probe" / "node-compile-cache").iterdir())

@@ -126,8 +126,7 @@ async def run_cells(
     on_done: Callable[[CellResult], None] = lambda _: None,
 ) -> list[CellResult]:
     """Run the cells, `workers` at a time, each in its own context of one browser per endpoint (or one launched)."""
-    from playwright.async_api import async_playwright
-
+    from probe.run.driver import driver
     from probe.walk.browser import connect, find_browser, launch
 
     if workers < 1:
@@ -136,11 +135,14 @@ async def run_cells(
         return []
     choice = None if endpoints else find_browser(browser_path)
     gate = asyncio.Semaphore(workers)
-    with _store(cells, store_url) as base_url:
-        async with async_playwright() as pw:
+    # The driver starts while the bundled store does (started early by the command line, when it was).
+    async with driver() as started:
+        with _store(cells, store_url) as base_url:
+            pw = await started.playwright()
             if choice is not None:
                 progress(f"launching {choice.path}")
-                browsers: list[Browser] = [await launch(pw, choice)]
+                ahead = await started.default_browser() if browser_path is None else None
+                browsers: list[Browser] = [ahead or await launch(pw, choice)]
             else:
                 browsers = []
                 for endpoint in endpoints:
