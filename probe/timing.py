@@ -37,7 +37,9 @@ class Timing(Frozen):
     untracked_late_options_ms: float = Field(
         default=4500.0, ge=0, description="a page opened without the tracker and no credit words: wait for late options"
     )
-    trial_quiet_ms: float = Field(default=150.0, ge=0, description="after a trial click, the page unchanged this long")
+    trial_quiet_ms: float = Field(
+        default=100.0, ge=0, description="after a trial click, the page unchanged this long (then settled as above)"
+    )
     trial_quiet_max_ms: float = Field(default=1500.0, gt=0, description="…but a trial click waits no longer than this")
     trial_settle_s: float = Field(default=3.0, gt=0, description="settling budget after a trial click or its undo")
     select_option_ms: float = Field(default=1500.0, gt=0, description="choosing an <option> in a <select>")
