@@ -90,9 +90,9 @@ QUIET_JS = r"""
     const now = performance.now();
     if (st) last = st.lastPay;  // a click that changed nothing near the options needs no wait
     if (now - last >= quietMs || now - start >= maxMs) { if (mo) mo.disconnect(); resolve(now - start); }
-    else later(tick, 30);
+    else later(tick, Math.max(5, Math.min(quietMs - (now - last), maxMs - (now - start))));  // when quiet may be due
   };
-  later(tick, 30);
+  later(tick, 30);  // a click's own effects (a frame, a microtask) land within this
 })
 """
 PREVIOUS_JS = r"""
