@@ -215,14 +215,15 @@ async def walk_in_browser(
     context, owned = await check_context(prepared, browser)
     login = prepared.profile.login
     tracing = bool(request.trace and not login)
-    # Everything set on the context holds for its pages made before it, as long as nothing has navigated yet.
-    page, *_ = await asyncio.gather(
-        context.new_page(),
+    # The context is made ready side by side, but before its page: a page made while the guard's routes are being
+    # set may be left out of them (an order request it sends would then go through).
+    await asyncio.gather(
         install_tracking(context, request.timing),
         guard.route(context),
         context.add_cookies(list(cookies)) if cookies else asyncio.sleep(0),
         context.tracing.start(screenshots=True, snapshots=True, sources=False) if tracing else asyncio.sleep(0),
     )
+    page = await context.new_page()
     guard.watch(context, page)
     trace: str | None = None
     walker = Walker(
