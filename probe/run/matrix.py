@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
     from probe.report.junit import CheckResult
     from probe.report.matrix import MatrixRow
     from probe.run.check import Walked
+    from probe.run.driver import Driver
     from probe.run.shard import Shard
+    from probe.walk.browser import BrowserChoice
 
 __all__ = [
     "Cell",
@@ -113,6 +116,18 @@ def _store(cells: list[Cell], store_url: str | None) -> Iterator[str | None]:
         yield url
 
 
+@contextlib.asynccontextmanager
+async def _store_aside(cells: list[Cell], store_url: str | None) -> AsyncIterator[str | None]:
+    """`_store`, started and stopped in a thread, so the event loop goes on starting the browser meanwhile."""
+    stack = contextlib.ExitStack()
+    starting = asyncio.ensure_future(asyncio.to_thread(stack.enter_context, _store(cells, store_url)))
+    try:
+        yield await asyncio.shield(starting)
+    finally:
+        await asyncio.wait([starting])  # a start cut short by Ctrl-C is let finish, then stopped
+        await asyncio.to_thread(stack.close)
+
+
 async def run_cells(
     cells: list[Cell],
     prepared: list[Prepared],
@@ -127,51 +142,92 @@ async def run_cells(
 ) -> list[CellResult]:
     """Run the cells, `workers` at a time, each in its own context of one browser per endpoint (or one launched)."""
     from probe.run.driver import driver
-    from probe.walk.browser import connect, find_browser, launch
+    from probe.walk.browser import find_browser
 
     if workers < 1:
         raise InputError(f"--workers {workers}: give 1 or more")
     if not cells:
         return []
     choice = None if endpoints else find_browser(browser_path)
-    gate = asyncio.Semaphore(workers)
-    # The driver starts while the bundled store does (started early by the command line, when it was).
+    # The driver (started early by the command line, when it was) and the browser start while the bundled store does;
+    # a browser opened for a run that then fails goes with the driver.
     async with driver() as started:
-        with _store(cells, store_url) as base_url:
-            pw = await started.playwright()
-            if choice is not None:
-                progress(f"launching {choice.path}")
-                ahead = await started.default_browser() if browser_path is None else None
-                browsers: list[Browser] = [ahead or await launch(pw, choice)]
-            else:
-                browsers = []
-                for endpoint in endpoints:
-                    progress(f"connecting to {endpoint.cdp or endpoint.ws}")
-                    browsers.append(await connect(pw, cdp=endpoint.cdp, ws=endpoint.ws))
-            try:
-                groups = group_by_walk([walk_key(p) for p in prepared])
-                progress(f"{len(cells)} checks, {len(groups)} distinct walks")
+        opening = asyncio.ensure_future(_open_browsers(started, choice, endpoints, browser_path, progress))
+        try:
+            async with _store_aside(cells, store_url) as base_url:
+                browsers = await opening
+                try:
+                    run = _Run(cells, prepared, browsers, endpoints, base_url, staging, progress, on_done)
+                    return await run.all(workers)
+                finally:
+                    for browser in browsers:
+                        await browser.close()
+        except BaseException:
+            opening.cancel()
+            raise
 
-                async def one(g: int, members: list[int]) -> list[CellResult]:
-                    async with gate:
-                        browser, ons = browsers[g % len(browsers)], [prepared[i] for i in members]
-                        if endpoints:
-                            endpoint = endpoints[g % len(endpoints)]
-                            remote = {"cdp_endpoint": endpoint.cdp, "ws_endpoint": endpoint.ws}
-                            ons = [
-                                on.model_copy(update={"request": on.request.model_copy(update=remote)}) for on in ons
-                            ]
-                        walked = await _walk([cells[i] for i in members], ons[0], browser, base_url, staging, progress)
-                    return await _decide_group([cells[i] for i in members], ons, walked, staging, on_done)
 
-                done = await asyncio.gather(*(one(g, members) for g, members in enumerate(groups)))
-                by_index = {
-                    i: r for members, rs in zip(groups, done, strict=True) for i, r in zip(members, rs, strict=True)
-                }
-                return [by_index[i] for i in range(len(cells))]
-            finally:
-                for browser in browsers:
-                    await browser.close()
+async def _open_browsers(
+    started: Driver,
+    choice: BrowserChoice | None,
+    endpoints: tuple[Endpoint, ...],
+    browser_path: str | None,
+    progress: Progress,
+) -> list[Browser]:
+    """The launched Chromium (the one launched ahead, when it is that one), or one browser per remote endpoint."""
+    from probe.walk.browser import connect, launch
+
+    pw = await started.playwright()
+    if choice is not None:
+        progress(f"launching {choice.path}")
+        ahead = await started.default_browser() if browser_path is None else None
+        return [ahead or await launch(pw, choice)]
+    browsers = []
+    for endpoint in endpoints:
+        progress(f"connecting to {endpoint.cdp or endpoint.ws}")
+        browsers.append(await connect(pw, cdp=endpoint.cdp, ws=endpoint.ws))
+    return browsers
+
+
+@dataclass
+class _Run:
+    """The cells of a matrix and what they run in: one walk per group of equal walks, each decided per cell."""
+
+    cells: list[Cell]
+    prepared: list[Prepared]
+    browsers: list[Browser]
+    endpoints: tuple[Endpoint, ...]
+    base_url: str | None
+    staging: Path
+    progress: Progress
+    on_done: Callable[[CellResult], None]
+
+    async def all(self, workers: int) -> list[CellResult]:
+        """Every cell's result, in the cells' order, `workers` walks at a time."""
+        groups = group_by_walk([walk_key(p) for p in self.prepared])
+        self.progress(f"{len(self.cells)} checks, {len(groups)} distinct walks")
+        gate = asyncio.Semaphore(workers)
+
+        async def one(g: int, members: list[int]) -> list[CellResult]:
+            cells, ons = [self.cells[i] for i in members], self.group_prepared(g, members)
+            async with gate:
+                walked = await _walk(
+                    cells, ons[0], self.browsers[g % len(self.browsers)], self.base_url, self.staging, self.progress
+                )
+            return await _decide_group(cells, ons, walked, self.staging, self.on_done)
+
+        done = await asyncio.gather(*(one(g, members) for g, members in enumerate(groups)))
+        by_index = {i: r for members, rs in zip(groups, done, strict=True) for i, r in zip(members, rs, strict=True)}
+        return [by_index[i] for i in range(len(self.cells))]
+
+    def group_prepared(self, g: int, members: list[int]) -> list[Prepared]:
+        """The `g`th group's prepared checks, pointed at its remote browser (round-robin over the endpoints)."""
+        ons = [self.prepared[i] for i in members]
+        if not self.endpoints:
+            return ons
+        endpoint = self.endpoints[g % len(self.endpoints)]
+        remote = {"cdp_endpoint": endpoint.cdp, "ws_endpoint": endpoint.ws}
+        return [on.model_copy(update={"request": on.request.model_copy(update=remote)}) for on in ons]
 
 
 async def _walk(
