@@ -8,7 +8,8 @@
     cores) and vs bench/bare_walk.py, bare Playwright walking the same 24 flows in one process (target <= 1.5).
     The credit source never reaches the store, so the probe walks 12 flows for those 24 checks (the detail line
     says so); (b') repeats both with 24 distinct walks (12 scenarios x 2 gift-card kinds) to show the overhead.
-(c) peak memory (RSS of the whole process tree, sampled from /proc) of (b)'s matrix vs one check (target <= 1.5).
+(c) peak memory (PSS of the whole process tree, sampled from /proc; RSS shown beside it) of (b)'s matrix vs one
+    check (target <= 1.5).
 (d) observe() on a page with 5,000 payment methods vs the same page with one (bench/big_page.py; target <= 2).
 Every (a)-(c) figure is wall-clock of a fresh process, as a user starting the command would see it. Each ratio
 is measured within one run, so a busy machine inflates both sides; the summary prints the load average too.
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mock_store.server import serve_app_in_thread, static_app
+from probe.run.matrix_spec import default_workers
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "fixtures" / "pages"
@@ -58,49 +60,65 @@ def serve_pages() -> Iterator[str]:
         yield url
 
 
-def _tree_rss(root: int) -> int:
-    """Resident memory of `root` and all its descendants, in bytes (Linux /proc)."""
+def _tree(root: int) -> list[int]:
+    """`root` and all its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
                 stat = fh.read()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            pid, ppid, pages = int(entry), int(fields[1]), int(fields[21])
+            children.setdefault(int(stat[stat.rindex(")") + 2 :].split()[1]), []).append(int(entry))
         except (OSError, ValueError, IndexError):
             continue
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        found.append(pid)
         todo.extend(children.get(pid, ()))
-    return total
+    return found
+
+
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(RSS, PSS) of `root` and its descendants, in bytes. RSS counts a page every process of the tree shares (the
+    Chromium binary, fonts, V8's snapshot) once per process; PSS splits it among them, so it is the tree's memory."""
+    rss = pss = 0
+    for pid in _tree(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            continue
+    return rss, pss
 
 
 @dataclass(frozen=True)
 class Run:
-    """One command run to completion: wall-clock seconds, peak RSS of its process tree, CPU seconds it used."""
+    """One command run to completion: wall-clock seconds, peak memory of its process tree (PSS, and RSS for
+    comparison), CPU seconds it used."""
 
     seconds: float
+    peak_pss: int
     peak_rss: int
     cpu_s: float
 
 
 def measure(cmd: list[str], *, expect_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> Run:
-    """Wall-clock seconds, peak process-tree RSS and CPU time (user + system, of every reaped descendant too) of one
-    command: the CPU time is the work done, which other people's load on a shared machine inflates far less."""
+    """Wall-clock seconds, peak process-tree memory and CPU time (user + system, of every reaped descendant too) of
+    one command: the CPU time is the work done, which other people's load on a shared machine inflates far less."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=env)
-    peak = 0
+    peak_rss = peak_pss = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
-        time.sleep(0.05)
+        rss, pss = _tree_memory(proc.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(0.1)
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -109,7 +127,7 @@ def measure(cmd: list[str], *, expect_codes: tuple[int, ...] = (0,), env: dict[s
     if proc.returncode not in expect_codes:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(elapsed, peak, cpu)
+    return Run(elapsed, peak_pss, peak_rss, cpu)
 
 
 @dataclass(frozen=True)
@@ -216,7 +234,7 @@ def one_matrix(
     if workers:
         matrix_cmd += ["--workers", str(workers)]
     flows = [f"{n}:{k}" for n in names for _ in sources for k in kinds]
-    bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_walk.py"), str(workers or os.cpu_count() or 1), *flows]
+    bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_walk.py"), str(workers or default_workers()), *flows]
     matrix = measure(matrix_cmd, expect_codes=(0, 1, 3))
     bare = measure(bare_cmd)
     return MatrixRun(matrix, bare, len(flows), distinct_walks(spec, work))
@@ -232,6 +250,7 @@ def figures_bc(work: Path, workers: int | None) -> None:
     names = list_scenarios()[:12]
     one_cmd = [PROBE, "check", "--scenario", "default", "--out", str(work / "one"), "--json"]
     one = measure(one_cmd, expect_codes=(0, 1, 3))
+    at_once = workers or default_workers()
     for label, dims, mark in (("shared", SHARED, ""), ("distinct", DISTINCT, "'")):
         run = one_matrix(work, workers, names, label, dims)
         matrix, bare, cells = run.matrix, run.bare, run.cells
@@ -243,7 +262,7 @@ def figures_bc(work: Path, workers: int | None) -> None:
                 f"(b{mark}) {what} vs one check",
                 matrix.seconds / one.seconds,
                 6,
-                f"matrix {matrix.seconds:.1f} s, one check {one.seconds:.1f} s, workers {workers or 'one per core'}, "
+                f"matrix {matrix.seconds:.1f} s, one check {one.seconds:.1f} s, workers {at_once}, "
                 f"{run.walks} distinct walks for {cells} checks; {_cpu(matrix=matrix, one_check=one)}",
             )
         )
@@ -258,10 +277,12 @@ def figures_bc(work: Path, workers: int | None) -> None:
         )
         report(
             Figure(
-                f"(c{mark}) peak RSS, that matrix vs one check",
-                matrix.peak_rss / one.peak_rss,
+                f"(c{mark}) peak memory (PSS), that matrix vs one check",
+                matrix.peak_pss / one.peak_pss,
                 1.5,
-                f"matrix {matrix.peak_rss / 2**20:.0f} MiB, one check {one.peak_rss / 2**20:.0f} MiB",
+                f"matrix {matrix.peak_pss / 2**20:.0f} MiB, one check {one.peak_pss / 2**20:.0f} MiB; "
+                f"RSS, which counts shared pages once per process: {matrix.peak_rss / 2**20:.0f} MiB vs "
+                f"{one.peak_rss / 2**20:.0f} MiB, {matrix.peak_rss / one.peak_rss:.2f}",
             )
         )
 

@@ -25,7 +25,7 @@ def matrix(
         typer.Option("--shard", metavar="I/N", help="Run part I of N of the cells (one part per CI machine)."),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Checks run at once (default: one per core).")
+        int | None, typer.Option("--workers", min=1, help="Checks run at once (default: one per core, plus one).")
     ] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Matrix folder: matrix.html and one report per check.")] = Path(
         "probe-matrix"
