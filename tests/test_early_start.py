@@ -108,30 +108,37 @@ def test_a_check_runs_in_one_browser(
     assert any((tmp_path / "cache" / "probe" / "node-compile-cache").iterdir())
 
 
-@pytest.mark.browser
-def test_a_usage_error_leaves_nothing_running(user: tuple[Path, dict[str, str]]) -> None:
-    """Nothing started ahead (driver, browser, its profile folder) outlives a command line that turns out to be
-    wrong, and stderr holds only the error."""
+def typed(args: list[str], env: dict[str, str], *, timeout: float) -> tuple[int, str, str]:
+    """`probe ARGS` as a user types it, in a session of its own: (exit code, stdout, stderr). Fails when a process of
+    that session is still running 5 s after it ended."""
     proc = subprocess.Popen(
-        [str(PROBE), "check", "https://shop.example/", "--no-such-option"],
+        [str(PROBE), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=user[1],
+        env=env,
         start_new_session=True,
     )
-    stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 2
-    assert stdout == ""
-    assert stderr.count("\n") == 1, stderr
-    assert "No such option: --no-such-option" in stderr
+    stdout, stderr = proc.communicate(timeout=timeout)
     left = in_session(proc.pid)
     deadline = time.monotonic() + 5
     while left and time.monotonic() < deadline:
         time.sleep(0.1)
         left = alive(left)
     kill(left)
-    assert not left
+    assert not left, f"still running after `probe {' '.join(args)}`: {left}"
+    return proc.returncode, stdout, stderr
+
+
+@pytest.mark.browser
+def test_a_usage_error_leaves_nothing_running(user: tuple[Path, dict[str, str]]) -> None:
+    """Nothing started ahead (driver, browser, its profile folder) outlives a command line that turns out to be
+    wrong, and stderr holds only the error."""
+    code, stdout, stderr = typed(["check", "https://shop.example/", "--no-such-option"], user[1], timeout=60)
+    assert code == 2
+    assert stdout == ""
+    assert stderr.count("\n") == 1, stderr
+    assert "No such option: --no-such-option" in stderr
     assert list(user[0].iterdir()) == []
 
 
@@ -144,20 +151,9 @@ def test_a_matrix_takes_the_driver_started_ahead(user: tuple[Path, dict[str, str
         "targets:\n  - {scenario: default}\n  - {scenario: promo-aria-disabled}\ncredit_sources: [refund]\n",
         encoding="utf-8",
     )
-    proc = subprocess.Popen(
-        [str(PROBE), "matrix", str(spec), "--out", str(tmp_path / "m"), "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=user[1],
-        start_new_session=True,
-    )
-    stdout, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 0, stderr
+    code, stdout, stderr = typed(["matrix", str(spec), "--out", str(tmp_path / "m"), "--json"], user[1], timeout=120)
+    assert code == 0, stderr
     assert "Traceback" not in stderr
     rows = json.loads(stdout)["rows"]
     assert [(r["scenario"], r["outcome"]) for r in rows] == [("default", "can_use"), ("promo-aria-disabled", "can_use")]
-    left = in_session(proc.pid)
-    kill(left)
-    assert not left
     assert any((tmp_path / "cache" / "probe" / "node-compile-cache").iterdir())
