@@ -28,10 +28,14 @@ def names_a_browser(args: list[str]) -> bool:
 def main() -> None:
     """Console-script entry point."""
     args = sys.argv[1:]
-    if starts_a_browser(args):
-        from probe.run.driver import start_early
+    try:
+        if starts_a_browser(args):
+            from probe.run.driver import start_early
 
-        start_early(launch=launches_ahead(args))
-    from probe.cli import main as cli_main
+            start_early(launch=launches_ahead(args))
+        from probe.cli import main as cli_main
 
-    cli_main()
+        cli_main()
+    except KeyboardInterrupt:
+        # Ctrl-C while the command line is still being read: what was started ahead is stopped on the way out.
+        sys.exit(130)

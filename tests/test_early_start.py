@@ -120,14 +120,20 @@ def typed(args: list[str], env: dict[str, str], *, timeout: float) -> tuple[int,
         start_new_session=True,
     )
     stdout, stderr = proc.communicate(timeout=timeout)
-    left = in_session(proc.pid)
+    left = left_running(proc.pid)
+    assert not left, f"still running after `probe {' '.join(args)}`: {left}"
+    return proc.returncode, stdout, stderr
+
+
+def left_running(session: int) -> set[int]:
+    """Processes of an ended command's session still running 5 s on (stopped now, for the next test's sake)."""
+    left = in_session(session)
     deadline = time.monotonic() + 5
     while left and time.monotonic() < deadline:
         time.sleep(0.1)
         left = alive(left)
     kill(left)
-    assert not left, f"still running after `probe {' '.join(args)}`: {left}"
-    return proc.returncode, stdout, stderr
+    return left
 
 
 @pytest.mark.browser
@@ -157,3 +163,26 @@ def test_a_matrix_takes_the_driver_started_ahead(user: tuple[Path, dict[str, str
     rows = json.loads(stdout)["rows"]
     assert [(r["scenario"], r["outcome"]) for r in rows] == [("default", "can_use"), ("promo-aria-disabled", "can_use")]
     assert any((tmp_path / "cache" / "probe" / "node-compile-cache").iterdir())
+
+
+@pytest.mark.browser
+def test_ctrl_c_while_the_driver_starts_leaves_nothing(user: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    """Ctrl-C as soon as the driver started ahead runs (the command line still being read): exit 130, one quiet
+    exit, no traceback, nothing left running."""
+    proc = subprocess.Popen(
+        [str(PROBE), "check", "https://shop.example/", "--payment-page", "--out", str(tmp_path / "r")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=user[1],
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any("node" in name for name in descendants(proc.pid).values()):
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert not left_running(proc.pid)
+    assert not (tmp_path / "r").exists()

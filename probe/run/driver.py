@@ -103,10 +103,9 @@ async def driver() -> AsyncIterator[Driver]:
 
 
 class EarlyDriver:
-    """An event loop in a thread of its own whose driver starts at once (and launches the default Chromium when
-    `launch`)."""
+    """An event loop in a thread of its own whose driver starts at once."""
 
-    def __init__(self, *, launch: bool) -> None:
+    def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         # Made before the loop runs, so the driver is known as soon as this returns.
         self.driver = start_driver(self.loop)
@@ -114,17 +113,19 @@ class EarlyDriver:
         self.used = False  # something ran on its loop
         self._thread = threading.Thread(target=self.loop.run_forever, name="probe-driver", daemon=True)
         self._thread.start()
-        if launch:
-            # Found here, not on the loop: an import there would hold the loop while node is answering.
-            from probe.errors import ProbeError
-            from probe.walk.browser import find_browser
 
-            try:
-                choice = find_browser()
-            except ProbeError:
-                return  # the check's own search says what to install
-            # Queued before any check can be: the check finds the launch under way.
-            self.loop.call_soon_threadsafe(self.driver.launch_default, choice)
+    def launch_ahead(self) -> None:
+        """Launch the default Chromium as soon as the driver is up (none when none is found: the check says so)."""
+        # Found here, not on the loop: an import there would hold the loop while node is answering.
+        from probe.errors import ProbeError
+        from probe.walk.browser import find_browser
+
+        try:
+            choice = find_browser()
+        except ProbeError:
+            return
+        # Queued before any check can be: the check finds the launch under way.
+        self.loop.call_soon_threadsafe(self.driver.launch_default, choice)
 
     def run(self, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
         """Run `make()` on this loop and wait for it. Ctrl-C cancels it and waits for its clean-up (the browser
@@ -163,11 +164,19 @@ _early: EarlyDriver | None = None
 
 def start_early(*, launch: bool) -> None:
     """Start the driver now, on a loop of its own (once per process), launching the default Chromium too when
-    `launch`; what no check took is stopped at exit."""
+    `launch`; what no check took is stopped at exit (a Ctrl-C while this runs included)."""
     global _early  # noqa: PLW0603 - one early driver per process, made by the command's entry point
-    if _early is None:
-        _early = EarlyDriver(launch=launch)
-        atexit.register(_early.close)
+    if _early is not None:
+        return
+    atexit.register(_close_early)
+    _early = EarlyDriver()
+    if launch:
+        _early.launch_ahead()
+
+
+def _close_early() -> None:
+    if _early is not None:
+        _early.close()
 
 
 def early_driver() -> EarlyDriver | None:
