@@ -6,7 +6,6 @@ of Playwright changes its list, the first test says what to copy into probe/walk
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import playwright
 import pytest
 from playwright.async_api import async_playwright
 
+from probe.run.sync import run_sync
 from probe.walk.browser import DISABLED_FEATURES, LAUNCH_ARGS, find_browser
 
 DRIVER_LIB = Path(playwright.__file__).parent / "driver" / "package" / "lib"
@@ -53,6 +53,6 @@ def test_the_launched_browser_builds_no_omnibox_popup(pages_url: str) -> None:
             finally:
                 await browser.close()
 
-    urls = asyncio.run(targets())
+    urls = run_sync(targets)
     assert any(url.endswith("/shopify-tiles-css-greyed.html") for url in urls), urls
     assert "chrome://omnibox-popup.top-chrome/" not in urls, urls
