@@ -24,7 +24,7 @@ from probe.run.store import target_url
 from probe.run.walk_share import walk_variables
 from probe.run.warm import warm_up
 from probe.walk.account import read_account_table
-from probe.walk.browser import connect, find_browser, launch
+from probe.walk.browser import connect, find_browser
 from probe.walk.cut_short import CutShort, unless
 from probe.walk.flow import Deadline, FlowError, Walker
 from probe.walk.guard import OrderGuard
@@ -132,8 +132,7 @@ async def open_browser(started: Driver, prepared: Prepared, progress: Progress) 
         return await connect(await started.playwright(), cdp=request.cdp_endpoint, ws=request.ws_endpoint)
     choice = find_browser(request.browser_path)
     progress(f"launching {choice.path}")
-    ahead = await started.default_browser() if request.browser_path is None and not request.headed else None
-    return ahead or await launch(await started.playwright(), choice, headed=request.headed)
+    return await started.launch(choice, headed=request.headed)
 
 
 def browser_name(prepared: Prepared) -> str:

@@ -18,6 +18,8 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from playwright.async_api import Browser, Playwright
 
     from probe.walk.browser import BrowserChoice
@@ -29,11 +31,12 @@ STOP_WAIT_S = 10.0
 
 class Driver:
     """A Playwright driver starting in the background: `await playwright()` where it is needed, `stop()` after.
-    It may launch the default Chromium ahead too (`launch_default`), for the check that names no browser."""
+    It may launch the default Chromium ahead too (`launch_default`); `launch` hands that one out when it fits."""
 
     def __init__(self, starting: asyncio.Future[Playwright]) -> None:
         self._starting = starting
-        self._browser: asyncio.Task[Browser | None] | None = None
+        # The Chromium launched ahead (its path, and its launch, None when it did not start), until a check takes it.
+        self._ahead: tuple[Path, asyncio.Task[Browser | None]] | None = None
 
     async def playwright(self) -> Playwright:
         """The started driver (a Ctrl-C while waiting leaves the start running, for `stop` to end it)."""
@@ -41,9 +44,9 @@ class Driver:
 
     def launch_default(self, choice: BrowserChoice) -> None:
         """Launch the default Chromium (`choice`, headless) as soon as the driver is up; call on the driver's loop."""
-        self._browser = self._starting.get_loop().create_task(self._launch_default(choice))
+        self._ahead = (choice.path, self._starting.get_loop().create_task(self._launch_ahead(choice)))
 
-    async def _launch_default(self, choice: BrowserChoice) -> Browser | None:
+    async def _launch_ahead(self, choice: BrowserChoice) -> Browser | None:
         from probe.walk.browser import launch
 
         try:
@@ -51,10 +54,16 @@ class Driver:
         except Exception:  # noqa: BLE001 - it would not start: the check's own launch says why
             return None
 
-    async def default_browser(self) -> Browser | None:
-        """The default Chromium launched ahead, once: None when none was or it did not start."""
-        launching, self._browser = self._browser, None
-        return await launching if launching is not None else None
+    async def launch(self, choice: BrowserChoice, *, headed: bool = False) -> Browser:
+        """`choice` launched: the Chromium launched ahead when it is that one, headless, and it started; else now."""
+        from probe.walk.browser import launch
+
+        if self._ahead is not None and self._ahead[0] == choice.path and not headed:
+            launching, self._ahead = self._ahead[1], None
+            ahead = await launching
+            if ahead is not None:
+                return ahead
+        return await launch(await self.playwright(), choice, headed=headed)
 
     async def stop(self) -> None:
         """Close a browser launched ahead that no check took, then stop the driver once its start has finished (a
@@ -67,10 +76,12 @@ class Driver:
             raise
         except Exception:  # noqa: BLE001 - the start's own error has already been raised where it was awaited
             return
-        unused = await self.default_browser()
-        if unused is not None:
-            with contextlib.suppress(Exception):
-                await unused.close()
+        if self._ahead is not None:
+            unused = await self._ahead[1]
+            self._ahead = None
+            if unused is not None:
+                with contextlib.suppress(Exception):
+                    await unused.close()
         await playwright.stop()
 
 

@@ -152,7 +152,7 @@ async def run_cells(
     # The driver (started early by the command line, when it was) and the browser start while the bundled store does;
     # a browser opened for a run that then fails goes with the driver.
     async with driver() as started:
-        opening = asyncio.ensure_future(_open_browsers(started, choice, endpoints, browser_path, progress))
+        opening = asyncio.ensure_future(_open_browsers(started, choice, endpoints, progress))
         try:
             async with _store_aside(cells, store_url) as base_url:
                 browsers = await opening
@@ -171,17 +171,15 @@ async def _open_browsers(
     started: Driver,
     choice: BrowserChoice | None,
     endpoints: tuple[Endpoint, ...],
-    browser_path: str | None,
     progress: Progress,
 ) -> list[Browser]:
     """The launched Chromium (the one launched ahead, when it is that one), or one browser per remote endpoint."""
-    from probe.walk.browser import connect, launch
+    from probe.walk.browser import connect
 
-    pw = await started.playwright()
     if choice is not None:
         progress(f"launching {choice.path}")
-        ahead = await started.default_browser() if browser_path is None else None
-        return [ahead or await launch(pw, choice)]
+        return [await started.launch(choice)]
+    pw = await started.playwright()
     browsers = []
     for endpoint in endpoints:
         progress(f"connecting to {endpoint.cdp or endpoint.ws}")
