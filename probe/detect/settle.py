@@ -146,10 +146,11 @@ def _still(live: list[dict[str, Any]], timing: Timing, navigation: bool) -> Stil
     return None
 
 
-def _pause_s(still: Still, timing: Timing, left_s: float) -> float:
+def _pause_s(still: Still | None, timing: Timing, left_s: float) -> float:
     """How long to wait before looking again: until the page may be settled when that is known (a quiet window
     running out, a request's grace), else one poll; never past the time left."""
-    wait_ms = timing.poll_ms if still.due_ms is None else max(still.due_ms, 1.0)
+    due_ms = still.due_ms if still is not None else None
+    wait_ms = timing.poll_ms if due_ms is None else max(due_ms, 1.0)
     return max(min(wait_ms / 1000, left_s), 0.0)
 
 
@@ -189,4 +190,4 @@ async def settle(page: Page, *, timeout_s: float, credit: list[str], timing: Tim
         left_s = timeout_s - (time.monotonic() - start)
         if left_s <= 0:
             return Settled(False, time.monotonic() - start, why, tuple(saw[:5]))
-        await asyncio.sleep(_pause_s(still or Still(why), timing, left_s))
+        await asyncio.sleep(_pause_s(still, timing, left_s))
