@@ -155,7 +155,6 @@ def figure_a(rounds: int, work: Path) -> None:
     # The probe keeps node's compile cache for Playwright's driver; a bare script does not, unless told to: (a')
     # gives the bare script the same cache, so the figure shows what the cache is worth.
     cached = {**os.environ, "NODE_COMPILE_CACHE": str(work / "bare-node-cache")}
-    times: dict[str, list[float]] = {"probe": [], "bare": [], "bare_cached": []}
     with serve_pages() as base:
         url = f"{base}/{PAGE}"
         commands = {
@@ -163,9 +162,9 @@ def figure_a(rounds: int, work: Path) -> None:
             "bare": ([sys.executable, str(bare), url, str(work / "bare.png")], None),
             "bare_cached": ([sys.executable, str(bare), url, str(work / "bare.png")], cached),
         }
-        measure(
-            commands["bare_cached"][0], env=commands["bare_cached"][1]
-        )  # fills the bare script's cache, as the probe's is filled by now
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        # Fill the bare script's cache first, as the probe's is filled by now.
+        measure(commands["bare_cached"][0], env=cached)
         order = list(commands)
         for i in range(rounds):
             # Rotate which goes first, so none always meets a warm cache.
