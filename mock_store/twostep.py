@@ -64,6 +64,7 @@ class Variant(Strict):
     flow: Literal["code", "accounts", "apply", "pay_once"]
     source: str = Field(min_length=8)
     save_path: str
+    post_query: str = ""
     credit_source: str
     option_label: str | None = None
     code: str | None = None

@@ -6,7 +6,8 @@ own order counter must stay at 0."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -43,24 +44,43 @@ def given_code(variant: Variant) -> str | None:
     return code or None
 
 
-def run_variant(
-    checks: InProcessChecks, url: str, variant: Variant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Checked:
+def run_variant(checks: InProcessChecks, url: str, variant: Variant, folder: Path) -> Checked:
+    """`probe check URL --payment-page` on the variant's payment step, with its code in the environment if any."""
     options: dict[str, object] = {"credit_source": variant.credit_source, "option_label": variant.option_label}
     code = given_code(variant) if variant.flow == "code" else None
     if code:
-        monkeypatch.setenv(CODE_ENV, code)
         options["credit_code_env"] = CODE_ENV
     if variant.order_endpoint:
-        profile = tmp_path / "profile.yaml"
+        profile = folder / "profile.yaml"
         profile.write_text(
             "name: guarded\nsteps: [{name: payment, actions: [{action: wait_for, state: load}]}]\n"
             f"guard: {{order_endpoints: ['{variant.order_endpoint}']}}\n"
         )
         options["profile"] = profile
-    return checks.check(
-        f"{url}{variant.base}{variant.save_path}", payment_page=True, out=tmp_path / "out", timeout=60, **options
-    )
+    os.environ.pop(CODE_ENV, None)
+    if code:
+        os.environ[CODE_ENV] = code
+    try:
+        return checks.check(
+            f"{url}{variant.base}{variant.save_path}", payment_page=True, out=folder / "out", timeout=60, **options
+        )
+    finally:
+        os.environ.pop(CODE_ENV, None)
+
+
+@pytest.fixture(scope="module")
+def checked(
+    checks: InProcessChecks, twostep: str, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], Checked]:
+    """Each variant checked once for the module (the tests below read the same run)."""
+    done: dict[str, Checked] = {}
+
+    def one(name: str) -> Checked:
+        if name not in done:
+            done[name] = run_variant(checks, twostep, VARIANTS[name], tmp_path_factory.mktemp(name))
+        return done[name]
+
+    return one
 
 
 def assert_no_code(variant: Variant, folder: Path, *texts: str) -> None:
@@ -79,15 +99,11 @@ def assert_no_code(variant: Variant, folder: Path, *texts: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_probe_reports_what_the_variants_own_checkout_answers(
-    name: str,
-    checks: InProcessChecks,
-    twostep: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    name: str, checked: Callable[[str], Checked], twostep: str
 ) -> None:
     variant = VARIANTS[name]
     expect = variant.expect
-    got = run_variant(checks, twostep, variant, tmp_path, monkeypatch)
+    got = checked(name)
     observation = got.report.observation
     assert observation.option_state.value == expect.state, observation.evidence
     assert observation.reason_text == expect.reason
@@ -105,11 +121,9 @@ def test_probe_reports_what_the_variants_own_checkout_answers(
         assert observation.answer_picture and (got.out / observation.answer_picture).is_file()
 
 
-def test_a_review_page_is_where_probe_stops(
-    checks: InProcessChecks, twostep: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_review_page_is_where_probe_stops(checked: Callable[[str], Checked], twostep: str) -> None:
     variant = VARIANTS["pretix-code-accepted"]
-    got = run_variant(checks, twostep, variant, tmp_path, monkeypatch)
+    got = checked(variant.name)
     assert "will be used to pay for this order" in (got.report.observation.answer_why or "")
     assert orders(twostep, variant) == 0
     # The review page's own order button exists, and a press of it would have counted.
@@ -119,10 +133,9 @@ def test_a_review_page_is_where_probe_stops(
 
 
 def test_the_report_shows_the_step_before_and_the_stores_answer_side_by_side(
-    checks: InProcessChecks, twostep: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    checks: InProcessChecks, checked: Callable[[str], Checked]
 ) -> None:
-    variant = VARIANTS["oscar-accounts-empty"]
-    got = run_variant(checks, twostep, variant, tmp_path, monkeypatch)
+    got = checked("oscar-accounts-empty")
 
     async def look() -> dict[str, object]:
         page = await checks.browser.new_page()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from playwright.async_api import Page
 
+from probe.detect.reply import Context
 from probe.detect.scan import Handles
 from probe.detect.scanned import ScannedOption
-from probe.detect.submit import Context, find_way, needs_submit, pays_at_once, submit_credit
+from probe.detect.submit import find_way, needs_submit, pays_at_once, submit_credit
 from probe.models import CreditOption, Evidence, OptionState, StoreAnswer
 from probe.money import parse_balance
 from probe.timing import Timing

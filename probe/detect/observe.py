@@ -15,11 +15,11 @@ from probe.detect.label_split import split_label
 from probe.detect.page_evidence import Findings, first_notice, page_findings, with_store_applied
 from probe.detect.place import find_place, what_to_do
 from probe.detect.reason import pick_reason
+from probe.detect.reply import Context
 from probe.detect.scan import FrameScan, Handles, open_credit_details, options_of, scan_frame
 from probe.detect.scanned import ScannedOption
 from probe.detect.settle import settle
 from probe.detect.signals import classify, gather
-from probe.detect.submit import Context
 from probe.detect.trial import run_trial
 from probe.detect.vocabulary import NO_METHODS_TEXT, credit_patterns, scan_words, source_hint
 from probe.errors import InputError, regex_problem

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
     from playwright.async_api import Browser, BrowserContext, Page
 
-    from probe.detect.submit import Picture
+    from probe.detect.reply import Picture
 
 VIEWPORT = {"width": 1280, "height": 900}
 # How long the account page's credit table is waited for.
@@ -211,7 +211,7 @@ async def walk_in_browser(
 ) -> Walked:
     """Walk to the payment selection and observe it, screenshots into `staging`; no verdict yet."""
     from probe.detect import observe
-    from probe.detect.submit import Context
+    from probe.detect.reply import Context
     from probe.detect.track import install_tracking
     from probe.report.annotate import annotated_screenshot
 
