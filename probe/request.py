@@ -46,6 +46,11 @@ class CheckRequest(Frozen):
     use_existing_context: bool = False
     timing: Timing = Timing()
     apply: bool = Field(default=True, description="press a credit's own apply / use / select control (--no-apply)")
+    credit_code_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="the environment variable holding the credit's code (the code itself is never written anywhere)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> CheckRequest:

@@ -97,6 +97,7 @@ def decide(
                 "balance": option.balance,
                 "evidence": option.evidence,
                 "notes": (*_page_notes(observation), *option.notes),
+                **option.answer_fields(),
             }
         )
         return top, contexts[chosen], verdicts[chosen].verdict, tuple(verdicts)
