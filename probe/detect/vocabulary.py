@@ -67,8 +67,6 @@ APPLIED_TEXT = (
     r"\b(credit|balance)\b[^.]{0,20}\b(has\s+been|was|is|been)\s+applied|\bapplied\b[^.]{0,30}\b(credit|balance)\b|"
     r"\b(credit|balance)\s+applied\b"
 )
-# A number of points shown instead of money ("2,500 reward points").
-POINTS_TEXT = r"\d[\d,]*\s+(?:reward\s+)?points"
 # A control that takes credit already in use back off ("Remove store credit", "×"): never an option to try.
 REMOVE_WORDS = r"^\s*(remove|delete|cancel|clear|undo|discard)\b"
 # A control that takes credit the probe applied back off again: the undo of an apply press.
@@ -208,7 +206,6 @@ def scan_words(credit: list[str]) -> dict[str, str | list[str]]:
         "applied": APPLIED_TEXT,
         "noMethods": NO_METHODS_TEXT,
         "money": MONEY,
-        "points": POINTS_TEXT,
         "remove": REMOVE_WORDS,
         "removeMarks": REMOVE_MARKS,
         "apply": APPLY_WORDS,
