@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from probe.models import Step
+from probe.models import Mask, Step
 from probe.walk import diagnose
 from probe.walk import profile as prof
 from probe.walk.cut_short import CutShort, unless
 from probe.walk.diagnose import TIMED_OUT, describe_action, explain
 from probe.walk.guard import OrderGuard
-from probe.walk.screen_mask import MASK_CSS, MASK_TEXT, SIGN_IN_MASK
+from probe.walk.screen_mask import covered
 from probe.walk.session import looks_like_sign_in, redact
 
 if TYPE_CHECKING:
@@ -164,30 +165,31 @@ class Walker:
         except Exception:  # noqa: BLE001 - a page mid-navigation has not loaded
             return False
 
-    async def screenshot(self, name: str) -> str | None:
-        """Save a screenshot for a step; returns its path relative to the report folder."""
+    async def screenshot(self, name: str) -> tuple[str | None, tuple[Mask, ...]]:
+        """Save a screenshot for a step, masked; returns its path relative to the report folder and its masks."""
         rel = f"steps/{len(self.steps) + 1:02d}-{slug(name)}.jpg"
         path = self.folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        mask = self.mask_locators()
-        if self.signing_in:
-            mask.append(self.page.locator(SIGN_IN_MASK))
         try:
             # A picture of a failing page is worth a moment past the deadline.
             timeout = min(self.deadline.remaining_ms(floor_ms=2500), 15000)
-            await self.page.screenshot(
-                path=str(path), type="jpeg", quality=STEP_SHOT_QUALITY, mask=mask, timeout=timeout
-            )
-        except Exception:  # noqa: BLE001 - a step without a picture is still a step
-            return None
-        return rel
+            async with self.masked() as masks:
+                await self.page.screenshot(path=str(path), type="jpeg", quality=STEP_SHOT_QUALITY, timeout=timeout)
+        except Exception:  # noqa: BLE001 - a step without a picture is still a step (and never an unmasked one)
+            path.unlink(missing_ok=True)
+            return None, ()
+        return rel, masks
 
-    def mask_locators(self) -> list[Locator]:
-        if self.mask_selectors is None:
-            return []
-        locs = [self.page.get_by_text(re.compile(p)) for p in MASK_TEXT]
-        locs += [self.page.locator(css) for css in (*MASK_CSS, *self.mask_selectors)]
-        return locs
+    def masked(self, *, full_page: bool = False) -> AbstractAsyncContextManager[tuple[Mask, ...]]:
+        """The page with the shopper's data painted over (stores other than the bundled one; every input while
+        signing in) for the length of the block."""
+        return covered(
+            self.page,
+            rules=self.mask_selectors is not None,
+            selectors=self.mask_selectors or (),
+            signing_in=self.signing_in,
+            full_page=full_page,
+        )
 
     async def goto(self, url: str, timeout_ms: float | None = None) -> None:
         """Open a URL (relative to the target), failing on HTTP errors and refusing order endpoints."""
@@ -376,12 +378,17 @@ class Walker:
         retries: int = 0,
         fatal: bool = True,
         picture: bool | str = True,
+        masks: tuple[Mask, ...] = (),
     ) -> Step:
         """Append a Step with a screenshot (or the picture already taken, or none); FlowError if a fatal step failed.
 
         A failed step always gets its picture: it is what the report shows about the failure.
         """
-        shot = picture if isinstance(picture, str) else await self.screenshot(name) if picture or error else None
+        shot: str | None = None
+        if isinstance(picture, str):
+            shot = picture
+        elif picture or error:
+            shot, masks = await self.screenshot(name)
         error = self.redact(error) if error is not None else None
         entry = Step(
             name=name,
@@ -391,15 +398,18 @@ class Walker:
             ok=error is None,
             error=error,
             retries=retries,
+            masks=masks if shot else (),
         )
         self.steps.append(entry)
         if error is not None and fatal:
             raise FlowError(f"step '{name}' failed: {error}")
         return entry
 
-    async def picture_last_step(self, shot: str | None) -> None:
-        """Give the last step (recorded without a picture) `shot`, or a screenshot taken now."""
+    async def picture_last_step(self, shot: str | None, masks: tuple[Mask, ...] = ()) -> None:
+        """Give the last step (recorded without a picture) `shot` with its `masks`, or a screenshot taken now."""
         if not self.steps or self.steps[-1].screenshot is not None:
             return
         last = self.steps[-1]
-        self.steps[-1] = last.model_copy(update={"screenshot": shot or await self.screenshot(last.name)})
+        if not shot:
+            shot, masks = await self.screenshot(last.name)
+        self.steps[-1] = last.model_copy(update={"screenshot": shot, "masks": masks})
