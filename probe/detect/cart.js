@@ -8,7 +8,8 @@
   const textOf = (el) => (el.innerText || el.textContent || "").replace(/\s+/g, " ").trim();
   const amounts = (text) => text.match(money()) || [];
   const MAX_LINE = 80, MAX_ROW = 300, MAX_CLIMB = 8;
-  const ROWS = "li, tr, [role=row], [role=listitem], [class*=item i], [class*=line i], [class*=product i]";
+  // Lines as lists and tables mark them, else as their class names them (an item's name inside is no line).
+  const ROWS = ["li, tr, [role=row], [role=listitem]", "[class*=item i], [class*=line i], [class*=product i]"];
   const NAMES = "[class*=name i], [class*=title i]";
   const PLAIN = "a, h2, h3, h4, h5, strong, b, p, span, td, div";
 
@@ -30,6 +31,10 @@
 
   const isRow = (el, total) => {
     if (el.contains(total) || total.contains(el) || !shown(el)) return false;
+    // A payment option (a credit with its balance) is chosen, not bought.
+    if (el.querySelector("input[type=radio], input[type=checkbox]") || el.matches("[role=radio], [role=checkbox]")) {
+      return false;
+    }
     const text = textOf(el);
     if (text.length < 3 || text.length > MAX_ROW || notItem.test(text) || totalRe.test(text)) return false;
     const found = amounts(text);
@@ -58,8 +63,12 @@
   for (const total of totals) {
     let block = total.parentElement;
     for (let up = 0; block && block !== document.body && up < MAX_CLIMB; up += 1, block = block.parentElement) {
-      const rows = Array.from(block.querySelectorAll(ROWS)).filter((el) => isRow(el, total));
-      const innermost = rows.filter((el) => !rows.some((other) => other !== el && el.contains(other)));
+      let innermost = [];
+      for (const css of ROWS) {
+        const rows = Array.from(block.querySelectorAll(css)).filter((el) => isRow(el, total));
+        innermost = rows.filter((el) => !rows.some((other) => other !== el && el.contains(other)));
+        if (innermost.length) break;
+      }
       if (!innermost.length) continue;
       return {
         rows: innermost.map((row) => {

@@ -61,16 +61,29 @@ def is_gift_card(name: str) -> bool:
     return re.search(cart_words().joined("gift_card"), name, re.IGNORECASE) is not None
 
 
+def _count(text: str) -> re.Match[str] | None:
+    """Where a text states a quantity, by the first of the quantity words that finds one."""
+    for words in cart_words().quantity:
+        found = re.search(words.pattern, text, re.IGNORECASE)
+        if found is not None:
+            return found
+    return None
+
+
 def _quantity(text: str | None) -> int:
     if not text:
         return 1
     if text.strip().isdigit():
         return max(int(text.strip()), 1)
-    found = re.search(cart_words().joined("quantity"), text, re.IGNORECASE)
-    if found is None:
-        return 1
-    number = next((g for g in found.groups() if g), "1")
-    return max(int(number), 1)
+    found = _count(text)
+    return max(int(found.group(1)), 1) if found else 1
+
+
+def _name(text: str) -> str:
+    """A line's name without its quantity, masked like the pictures."""
+    found = _count(text)
+    plain = text[: found.start()] + " " + text[found.end() :] if found else text
+    return " ".join(mask_shopper_text(plain).split()).strip(" -–—·,")[:NAME_CHARS]
 
 
 def cart_from_rows(rows: Sequence[Row], total: str | None) -> Cart | None:
@@ -78,7 +91,7 @@ def cart_from_rows(rows: Sequence[Row], total: str | None) -> Cart | None:
     items = []
     currency: str | None = None
     for row in rows[:MAX_ITEMS]:
-        name = " ".join(mask_shopper_text(row.name).split())[:NAME_CHARS]
+        name = _name(row.name)
         if not name:
             continue
         amount = parse_balance(row.amount)

@@ -10,10 +10,20 @@
     if (!rect || rect.width < 1 || rect.height < 1) return;
     if (!fullPage && (rect.bottom <= 0 || rect.top >= vh || rect.right <= 0 || rect.left >= vw)) return;
     const box = [rect.left + sx, rect.top + sy, rect.width, rect.height].map((v) => Math.round(v * 10) / 10);
-    const key = `${kind}|${rule}|${box.join(",")}`;
+    const key = `${kind}|${box.join(",")}`;
     if (seen.has(key)) return;
     seen.add(key);
     found.push({ kind, rule, box });
+  };
+  // An element's box, or only its content's (a block's text, not its full width) where it holds no field.
+  const contentBox = (el) => {
+    if (el.matches("input, textarea, select, img, svg, canvas") || el.querySelector("input, textarea, select")) {
+      return el.getBoundingClientRect();
+    }
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const box = range.getBoundingClientRect();
+    return box.width >= 1 && box.height >= 1 ? box : el.getBoundingClientRect();
   };
   const matches = (el, css) => { try { return el.matches(css); } catch (e) { return false; } };
   const all = (css) => { try { return Array.from(document.querySelectorAll(css)); } catch (e) { return []; } };
@@ -22,7 +32,7 @@
   for (const rule of [...rules.elements, ...extra]) {
     for (const el of all(rule.css)) {
       if (!shown(el) || (rule.guard !== false && money.test(el.innerText || ""))) continue;
-      add(el.getBoundingClientRect(), rule.kind, rule.id);
+      add(contentBox(el), rule.kind, rule.id);
     }
   }
 
@@ -49,9 +59,7 @@
         if (cell.tagName !== "TD" || !/\d/.test(text) || money.test(text) || !shown(cell)) return;
         const rule = rules.cells.find((r) => new RegExp(r.header, r.flags).test(heads[i] || ""));
         if (!rule) return;
-        const range = document.createRange();
-        range.selectNodeContents(cell);
-        add(range.getBoundingClientRect(), rule.kind, rule.id);
+        add(contentBox(cell), rule.kind, rule.id);
       });
     }
   }
