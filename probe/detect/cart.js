@@ -1,8 +1,9 @@
 // Reads the order summary: the total line (its words and one amount), and the item lines of the smallest block
 // around it that has any. Returns {rows: [{name, amount, quantity}], total} or null when no summary is shown.
-([totalSrc, notItemSrc, moneySrc]) => {
+([totalSrc, notItemSrc, labelSrc, moneySrc]) => {
   const totalRe = new RegExp(totalSrc, "i");
   const notItem = new RegExp(notItemSrc, "i");
+  const labelNotItem = new RegExp(labelSrc, "i");
   const money = () => new RegExp(moneySrc, "gi");
   const shown = (el) => el.checkVisibility ? el.checkVisibility({ visibilityProperty: true }) : el.getClientRects().length > 0;
   const textOf = (el) => (el.innerText || el.textContent || "").replace(/\s+/g, " ").trim();
@@ -42,7 +43,10 @@
     const last = found[found.length - 1];
     const before = text.slice(0, text.lastIndexOf(last)).trimEnd();
     if (/[-\u2212\u2013]$/.test(before)) return false;
-    return /[A-Za-z\u00c0-\u024f]{3}/.test(found.reduce((t, a) => t.replace(a, " "), text));
+    const label = found.reduce((t, a) => t.replace(a, " "), text);
+    if (!/[A-Za-z\u00c0-\u024f]{3}/.test(label) || labelNotItem.test(label)) return false;
+    const name = nameOf(el);
+    return !labelNotItem.test(amounts(name).reduce((t, a) => t.replace(a, " "), name));
   };
   const nameOf = (row) => {
     for (const el of row.querySelectorAll(NAMES)) {

@@ -20,7 +20,9 @@ async def read_cart(page: Page) -> Cart | None:
     cannot be read."""
     words = cart_words()
     try:
-        found = await page.evaluate(CART_JS, [words.joined("total"), words.joined("not_item"), MONEY])
+        found = await page.evaluate(
+            CART_JS, [words.joined("total"), words.joined("not_item"), words.joined("label_not_item"), MONEY]
+        )
     except Exception:  # noqa: BLE001 - a page that will not be read has no cart to report
         return None
     if not isinstance(found, dict):

@@ -33,6 +33,7 @@ class CartWords(Frozen):
 
     total: tuple[Words, ...]
     not_item: tuple[Words, ...]
+    label_not_item: tuple[Words, ...]
     gift_card: tuple[Words, ...]
     quantity: tuple[Words, ...]
 

@@ -28,11 +28,11 @@
   const matches = (el, css) => { try { return el.matches(css); } catch (e) { return false; } };
   const all = (css) => { try { return Array.from(document.querySelectorAll(css)); } catch (e) { return []; } };
 
-  // Whole elements (and the --mask-selector ones), unless they also show money: the text rules cover those.
+  // Elements' text (the --mask-selector ones whole), unless they also show money: the text rules cover those.
   for (const rule of [...rules.elements, ...extra]) {
     for (const el of all(rule.css)) {
       if (!shown(el) || (rule.guard !== false && money.test(el.innerText || ""))) continue;
-      add(contentBox(el), rule.kind, rule.id);
+      add(rule.whole ? el.getBoundingClientRect() : contentBox(el), rule.kind, rule.id);
     }
   }
 

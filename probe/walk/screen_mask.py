@@ -45,9 +45,13 @@ async def cover(
 ) -> tuple[Mask, ...]:
     """Paint the masks over the page (the shipped rules when `rules`, the user's selectors, every input while
     signing in) and return what was painted; `uncover` removes them."""
-    extra = [{"id": USER_RULE, "kind": MaskKind.code.value, "css": css, "guard": False} for css in selectors]
+    extra = [
+        {"id": USER_RULE, "kind": MaskKind.code.value, "css": css, "guard": False, "whole": True} for css in selectors
+    ]
     if signing_in:
-        extra.append({"id": "sign-in", "kind": MaskKind.input.value, "css": SIGN_IN_MASK, "guard": False})
+        extra.append(
+            {"id": "sign-in", "kind": MaskKind.input.value, "css": SIGN_IN_MASK, "guard": False, "whole": True}
+        )
     if not rules and not extra:
         return ()
     found = await page.evaluate(COVER_JS, [_shipped() if rules else _none(), extra, full_page, OVERLAY_ID, COLOUR])
