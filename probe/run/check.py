@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import Error as PlaywrightError
 
 from probe.errors import InputError, first_line
-from probe.models import AccountLine, Cart, Mask, Observation, PageKind, Report, Safety
+from probe.models import AccountLine, Cart, Observation, PageKind, Report, Safety
 from probe.models import Step as StepModel
 from probe.report.folder import ReportFolder
 from probe.run.driver import Driver, driver
@@ -241,7 +241,6 @@ async def walk_in_browser(
     )
     lines: tuple[AccountLine, ...] = ()
     annotated: str | None = None
-    annotated_masks: tuple[Mask, ...] = ()
     cart: Cart | None = None
     observation: Observation
     try:
@@ -288,18 +287,17 @@ async def walk_in_browser(
             annotated = "payment-annotated.png"
             try:
                 # A full-page picture of a huge page can take long: it gets what is left of the budget.
-                async with walker.masked(full_page=True) as annotated_masks:
+                async with walker.masked(full_page=True) as masks:
                     await asyncio.wait_for(
                         annotated_screenshot(page, observation, staging / annotated),
                         timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
                     )
+                walker.shot_masks[annotated] = masks
             except Exception:  # noqa: BLE001 - the step gets a plain screenshot instead
                 (staging / annotated).unlink(missing_ok=True)
-                annotated, annotated_masks = None, ()
+                annotated = None
         if request.payment_page:
-            await walker.record(
-                "payment selection", step_start, retries=opened, picture=annotated or True, masks=annotated_masks
-            )
+            await walker.record("payment selection", step_start, retries=opened, picture=annotated or True)
     except FlowError as exc:
         observation = inconclusive(str(exc), page.url)
     except TimeoutError:
@@ -309,7 +307,7 @@ async def walk_in_browser(
     finally:
         if not request.payment_page:
             with contextlib.suppress(Exception):
-                await walker.picture_last_step(annotated, annotated_masks)
+                await walker.picture_last_step(annotated)
         if tracing:
             trace = "trace.zip"
             try:

@@ -96,6 +96,8 @@ class Walker:
         self.signing_in = False
         self.has_login = False
         self.steps: list[Step] = []
+        # The boxes painted on each picture taken (by its path in the report folder), for its step's `masks`.
+        self.shot_masks: dict[str, tuple[Mask, ...]] = {}
         self._doc_status: tuple[int, str] | None = None
         self.documents = 0  # documents the main frame has received (each navigation's answer)
         page.on("response", self._on_response)
@@ -165,8 +167,9 @@ class Walker:
         except Exception:  # noqa: BLE001 - a page mid-navigation has not loaded
             return False
 
-    async def screenshot(self, name: str) -> tuple[str | None, tuple[Mask, ...]]:
-        """Save a screenshot for a step, masked; returns its path relative to the report folder and its masks."""
+    async def screenshot(self, name: str) -> str | None:
+        """Save a screenshot for a step, masked; returns its path relative to the report folder (its masks are
+        kept in `shot_masks`)."""
         rel = f"steps/{len(self.steps) + 1:02d}-{slug(name)}.jpg"
         path = self.folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -177,8 +180,9 @@ class Walker:
                 await self.page.screenshot(path=str(path), type="jpeg", quality=STEP_SHOT_QUALITY, timeout=timeout)
         except Exception:  # noqa: BLE001 - a step without a picture is still a step (and never an unmasked one)
             path.unlink(missing_ok=True)
-            return None, ()
-        return rel, masks
+            return None
+        self.shot_masks[rel] = masks
+        return rel
 
     def masked(self, *, full_page: bool = False) -> AbstractAsyncContextManager[tuple[Mask, ...]]:
         """The page with the shopper's data painted over (stores other than the bundled one; every input while
@@ -378,17 +382,12 @@ class Walker:
         retries: int = 0,
         fatal: bool = True,
         picture: bool | str = True,
-        masks: tuple[Mask, ...] = (),
     ) -> Step:
         """Append a Step with a screenshot (or the picture already taken, or none); FlowError if a fatal step failed.
 
         A failed step always gets its picture: it is what the report shows about the failure.
         """
-        shot: str | None = None
-        if isinstance(picture, str):
-            shot = picture
-        elif picture or error:
-            shot, masks = await self.screenshot(name)
+        shot = picture if isinstance(picture, str) else await self.screenshot(name) if picture or error else None
         error = self.redact(error) if error is not None else None
         entry = Step(
             name=name,
@@ -398,18 +397,18 @@ class Walker:
             ok=error is None,
             error=error,
             retries=retries,
-            masks=masks if shot else (),
+            masks=self.shot_masks.get(shot, ()) if shot else (),
         )
         self.steps.append(entry)
         if error is not None and fatal:
             raise FlowError(f"step '{name}' failed: {error}")
         return entry
 
-    async def picture_last_step(self, shot: str | None, masks: tuple[Mask, ...] = ()) -> None:
-        """Give the last step (recorded without a picture) `shot` with its `masks`, or a screenshot taken now."""
+    async def picture_last_step(self, shot: str | None) -> None:
+        """Give the last step (recorded without a picture) `shot`, or a screenshot taken now."""
         if not self.steps or self.steps[-1].screenshot is not None:
             return
         last = self.steps[-1]
-        if not shot:
-            shot, masks = await self.screenshot(last.name)
+        shot = shot or await self.screenshot(last.name)
+        masks = self.shot_masks.get(shot, ()) if shot else ()
         self.steps[-1] = last.model_copy(update={"screenshot": shot, "masks": masks})
