@@ -56,7 +56,9 @@
       if (row === headRow) continue;
       Array.from(row.children).forEach((cell, i) => {
         const text = (cell.innerText || "").trim();
-        if (cell.tagName !== "TD" || !/\d/.test(text) || money.test(text) || !shown(cell)) return;
+        // A digit, or one upper-case code (generated codes need not hold a digit); money is the shop's.
+        const codeLike = /\d/.test(text) || /^[A-Z0-9-]{8,}$/.test(text);
+        if (cell.tagName !== "TD" || !codeLike || money.test(text) || !shown(cell)) return;
         const rule = rules.cells.find((r) => new RegExp(r.header, r.flags).test(heads[i] || ""));
         if (!rule) return;
         add(contentBox(cell), rule.kind, rule.id);
