@@ -51,7 +51,7 @@ const decode = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 window.addEventListener("load", async () => {
   const sent = cases.map((c) => fetch(c.path, {
     method: c.method,
-    headers: Object.assign({"__HEADER__": String(c.index)}, c.type ? {"content-type": c.type} : {}),
+    headers: Object.assign({"__HEADER__": String(c.index)}, c.headers, c.type ? {"content-type": c.type} : {}),
     body: c.body === null ? undefined : decode(c.body),
   }).catch(() => null));
   navigator.sendBeacon("/api/submit-order", "x");
@@ -93,6 +93,7 @@ def page_html() -> str:
                 "method": shape.method,
                 "path": local_path(shape),
                 "type": content_type,
+                "headers": shape.headers,
                 "body": base64.b64encode(body).decode() if body is not None and shape.method != "GET" else None,
             }
         )
@@ -180,3 +181,27 @@ def test_the_audit_lists_every_non_get_request_with_its_rule(visited: tuple[Safe
     assert any(b.kind == "form" and "/checkout/preview/" in b.target for b in safety.blocked)
     assert any(b.kind == "beacon" and "/api/submit-order" in b.target for b in safety.blocked)
     assert safety.order_placed is False
+
+
+# Issue 20's three requests as the page sent them, and the rule safety.requests must name for each.
+ISSUE_20 = {
+    "WooCommerce: Store API checkout through ?rest_route= (as api-fetch sends it, with _locale)": (
+        "blocked",
+        "woo-store-api-checkout",
+    ),
+    "WooCommerce: no-JavaScript Update totals form post": ("allowed", "woo-update-totals"),
+    "WooCommerce: Store API calc totals sent as a PUT override header": ("allowed", "woo-store-api-checkout-update"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ISSUE_20))
+def test_the_audit_names_the_rule_for_the_query_route_and_the_two_ordinary_requests(
+    visited: tuple[Safety, Received], name: str
+) -> None:
+    safety, _ = visited
+    shape = next(s for s in SHAPES if s.id == name)
+    outcome, rule = ISSUE_20[name]
+    path = urlsplit(shape.url).path
+    query_route = "rest_route=" in shape.url
+    seen = [r for r in safety.requests if urlsplit(r.url).path == path and ("rest_route=" in r.url) == query_route]
+    assert (outcome, rule) in {(r.outcome, r.rule) for r in seen}, seen

@@ -99,5 +99,6 @@ def test_a_payment_step_with_no_review_step_is_blocked_with_one_line_saying_what
     line = failed_line(stdout)
     assert line.startswith("the guard blocked POST") and "/checkout/payment/" in line
     assert "(general-url-last-segment)" in line and "no review step" in line
-    assert "end the profile before this step" in line and "leads to placing an order" not in line
+    assert "may place the order at this step" in line and "end the profile before it" in line
+    assert "leads to placing an order" not in line
     assert SAVES == [] and ORDERS == []
