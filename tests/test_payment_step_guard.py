@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
+from playwright.async_api import async_playwright
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -14,6 +15,9 @@ from starlette.routing import Route
 from test_profile_check import failed_line, run_check, write_profile
 
 from mock_store.server import serve_app_in_thread
+from probe.run.sync import run_sync
+from probe.walk.browser import LAUNCH_ARGS, find_browser
+from probe.walk.guard import OrderGuard
 
 pytestmark = pytest.mark.browser
 
@@ -102,3 +106,33 @@ def test_a_payment_step_with_no_review_step_is_blocked_with_one_line_saying_what
     assert "may place the order at this step" in line and "end the profile before it" in line
     assert "leads to placing an order" not in line
     assert SAVES == [] and ORDERS == []
+
+
+async def _continue_on_late_steps(url: str, look: bool) -> tuple[str, list[str]]:
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
+        try:
+            context = await browser.new_context(service_workers="block")
+            page = await context.new_page()
+            guard = OrderGuard()
+            await guard.install(context, page)
+            await page.goto(f"{url}/without-steps", wait_until="load")
+            assert not await guard.look(page)
+            # The page draws its step list after it has loaded (as a script-built checkout does).
+            await page.evaluate("html => document.body.insertAdjacentHTML('afterbegin', html)", STEPS)
+            if look:
+                assert await guard.look(page)
+            await page.get_by_role("button", name="Continue").click()
+            await page.wait_for_timeout(500)
+            return page.url, [r.rule for r in guard.safety().requests]
+        finally:
+            await browser.close()
+
+
+def test_a_step_list_drawn_after_load_counts_once_the_guard_has_looked(two_step_store: str) -> None:
+    SAVES.clear()
+    url, rules = run_sync(lambda: _continue_on_late_steps(two_step_store, look=False))
+    assert url.endswith("/without-steps") and rules == ["general-url-last-segment"] and SAVES == []
+    url, rules = run_sync(lambda: _continue_on_late_steps(two_step_store, look=True))
+    assert url.endswith("/checkout/review") and rules == ["general-payment-step"] and len(SAVES) == 1
+    assert ORDERS == []

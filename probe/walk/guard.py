@@ -216,6 +216,13 @@ class OrderGuard:
         except Exception:  # noqa: BLE001 - a page that cannot be read offers no review step: block
             return False
 
+    async def look(self, page: Page) -> bool:
+        """Look now whether `page` shows a review step still to come, and judge its next form post by it.
+
+        The guard looks each time a document loads; a page that draws its step list later needs this before a submit."""
+        self._review_at_load[page.url] = seen = asyncio.ensure_future(self._look(page.main_frame))
+        return await seen
+
     def _on_load(self, page: Page) -> None:
         """Look, once the page's document has loaded, whether it shows a review step ahead (kept for its form posts)."""
         if len(self._review_at_load) > MAX_AUDITED_REQUESTS:
