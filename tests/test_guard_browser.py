@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
 from order_corpus import Shape, load_corpus
-from playwright.async_api import async_playwright
+from playwright.async_api import Page, async_playwright
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -126,7 +127,9 @@ def server() -> Iterator[tuple[str, Received]]:
         yield url, received
 
 
-async def _visit(url: str) -> Safety:
+@asynccontextmanager
+async def guarded_page() -> AsyncIterator[tuple[Page, OrderGuard]]:
+    """A page in a fresh Chromium whose context the guard watches from before its first navigation."""
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
         try:
@@ -134,13 +137,18 @@ async def _visit(url: str) -> Safety:
             page = await context.new_page()
             guard = OrderGuard()
             await guard.install(context, page)
-            await page.goto(url + "/shop", wait_until="load")
-            await page.wait_for_function("() => window.__sent === true", timeout=30_000)
-            await page.wait_for_timeout(SETTLE_MS)
-            assert page.url.endswith("/shop"), "the blocked form post must leave the page where it was"
-            return guard.safety()
+            yield page, guard
         finally:
             await browser.close()
+
+
+async def _visit(url: str) -> Safety:
+    async with guarded_page() as (page, guard):
+        await page.goto(url + "/shop", wait_until="load")
+        await page.wait_for_function("() => window.__sent === true", timeout=30_000)
+        await page.wait_for_timeout(SETTLE_MS)
+        assert page.url.endswith("/shop"), "the blocked form post must leave the page where it was"
+        return guard.safety()
 
 
 @pytest.fixture(scope="module")

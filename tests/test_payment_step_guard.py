@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
-from playwright.async_api import async_playwright
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
+from test_guard_browser import guarded_page
 from test_profile_check import failed_line, run_check, write_profile
 
 from mock_store.server import serve_app_in_thread
 from probe.run.sync import run_sync
-from probe.walk.browser import LAUNCH_ARGS, find_browser
-from probe.walk.guard import OrderGuard
 
 pytestmark = pytest.mark.browser
 
@@ -109,24 +108,24 @@ def test_a_payment_step_with_no_review_step_is_blocked_with_one_line_saying_what
 
 
 async def _continue_on_late_steps(url: str, look: bool) -> tuple[str, list[str]]:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
-        try:
-            context = await browser.new_context(service_workers="block")
-            page = await context.new_page()
-            guard = OrderGuard()
-            await guard.install(context, page)
-            await page.goto(f"{url}/without-steps", wait_until="load")
-            assert not await guard.look(page)
-            # The page draws its step list after it has loaded (as a script-built checkout does).
-            await page.evaluate("html => document.body.insertAdjacentHTML('afterbegin', html)", STEPS)
-            if look:
-                assert await guard.look(page)
-            await page.get_by_role("button", name="Continue").click()
-            await page.wait_for_timeout(500)
-            return page.url, [r.rule for r in guard.safety().requests]
-        finally:
-            await browser.close()
+    async with guarded_page() as (page, guard):
+        await page.goto(f"{url}/without-steps", wait_until="load")
+        assert not await guard.look(page)
+        # The page draws its step list after it has loaded (as a script-built checkout does).
+        await page.evaluate("html => document.body.insertAdjacentHTML('afterbegin', html)", STEPS)
+        if look:
+            assert await guard.look(page)
+        await page.get_by_role("button", name="Continue").click()
+        if look:
+            await page.wait_for_url("**/checkout/review")
+        else:
+            await asyncio.wait_for(_until(lambda: bool(guard.blocked)), 30)
+        return page.url, [r.rule for r in guard.safety().requests]
+
+
+async def _until(done: Callable[[], bool]) -> None:
+    while not done():
+        await asyncio.sleep(0.05)
 
 
 def test_a_step_list_drawn_after_load_counts_once_the_guard_has_looked(two_step_store: str) -> None:
