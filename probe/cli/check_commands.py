@@ -61,7 +61,10 @@ def check(
     rules: RulesOpt = None,
     mask: Annotated[
         bool | None,
-        typer.Option("--mask/--no-mask", help="Mask balances, cards, e-mails and names in screenshots."),
+        typer.Option(
+            "--mask/--no-mask",
+            help="Mask the shopper's data (names, addresses, e-mail, phone, cards, codes) in screenshots.",
+        ),
     ] = None,
     mask_selector: Annotated[
         list[str] | None, typer.Option("--mask-selector", help="Extra CSS selector to mask (repeatable).")
