@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from pydantic import Field, ValidationError, model_validator
 
 from probe.errors import InputError, validation_lines
+from probe.history.location import check_options
 from probe.models import CreditSource, Frozen, GiftCardKind, Intent
 from probe.timing import Timing
 
@@ -46,6 +47,9 @@ class CheckRequest(Frozen):
     use_existing_context: bool = False
     timing: Timing = Timing()
     apply: bool = Field(default=True, description="press a credit's own apply / use / select control (--no-apply)")
+    history: str | None = Field(default=None, description="the run history: a SQLite file or a postgresql:// URL")
+    no_history: bool = False
+    notify: str | None = Field(default=None, description="webhook posted to when a run differs from the last")
 
     @model_validator(mode="after")
     def _consistent(self) -> CheckRequest:
@@ -57,6 +61,7 @@ class CheckRequest(Frozen):
         elif self.payment_page:
             raise InputError("--payment-page needs a URL: the page that already shows the payment selection")
         validate_endpoints(self.cdp_endpoint, self.ws_endpoint)
+        check_options(self.history, self.no_history, self.notify)
         if self.use_existing_context and self.cdp_endpoint is None:
             raise InputError("--use-existing-context borrows a remote browser's own context: give --cdp-endpoint too")
         if self.use_existing_context and self.storage_state is not None:
