@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 from probe.cli import app
 from probe.history import schema
 from probe.history import store as store_module
-from probe.history.location import chosen, data_folder, shown
+from probe.history.location import chosen, data_folder
 from probe.history.records import RunRecord, change_between
 from probe.history.store import History, HistoryError
 from probe.history.timeline import read_timeline
+from probe.request import history_shown as shown
 
 runner = CliRunner()
 START = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)

@@ -23,13 +23,13 @@ def history(
 ) -> None:
     """The timeline of each store × credit source × gift card: every run, and what changed (state, reason, verdict,
     rules) with both reports."""
-    from probe.history.location import validate
     from probe.history.show import tables
     from probe.history.timeline import read_timeline
+    from probe.request import validate_history
 
     try:
         if where is not None:
-            validate(where)
+            validate_history(where)
         found = read_timeline(
             where,
             store=url,

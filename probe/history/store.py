@@ -15,8 +15,9 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from probe.errors import InputError, first_line
 from probe.history import schema
-from probe.history.location import chosen, database_url, shown, sqlite_path
+from probe.history.location import chosen, database_url, sqlite_path
 from probe.history.records import RunRecord
+from probe.request import history_shown as shown
 
 T = TypeVar("T")
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from probe.errors import InputError, ProbeError, first_line
 from probe.models import Outcome, Report
+from probe.request import check_history_options
 from probe.run import store
 from probe.run.matrix_spec import (
     Cell,
@@ -338,12 +339,11 @@ async def run_matrix(
 ) -> MatrixResult:
     """Expand, prepare and run the matrix (or its `shard`); write a report folder per check and the matrix page;
     append each check to the run history (HistoryError, once all is written, when it cannot be used)."""
-    from probe.history.location import check_options
     from probe.history.record import Recorder
     from probe.report.folder import ReportFolder
     from probe.report.matrix import ShardInfo, write_matrix
 
-    check_options(history, no_history, notify)
+    check_history_options(history, no_history, notify)
 
     cells = expand(spec, out, no_apply=no_apply, storage_state=storage_state, browser_path=browser_path)
     info = None
