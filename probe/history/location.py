@@ -52,9 +52,3 @@ def database_url(where: str) -> URL:
     raise InputError(
         f"--history {history_shown(where)}: give the database's name (sqlite:///PATH, postgresql://HOST/NAME)"
     )
-
-
-def sqlite_path(where: str) -> Path | None:
-    """The file of a SQLite history, None for a server's."""
-    url = database_url(where)
-    return Path(url.database or "") if url.get_backend_name() == "sqlite" else None

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from probe.history.notify import message, post
-from probe.history.records import Change, record_of
+from probe.history.records import Change, change_between, record_of
 from probe.history.store import History, HistoryError
 from probe.models import Report
 
@@ -40,8 +40,6 @@ class Recorder:
 
     def record(self, report: Report, report_dir: Path) -> Change | None:
         """Append the run whose report is in `report_dir`; the change it brought (posted when asked), if any."""
-        from probe.history.records import change_between
-
         record = record_of(report, report_dir)
         history = self._open()
         try:

@@ -7,6 +7,7 @@ import json
 import time
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -15,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from probe.errors import InputError, first_line
 from probe.history import schema
-from probe.history.location import chosen, database_url, sqlite_path
+from probe.history.location import chosen, database_url
 from probe.history.records import RunRecord
 from probe.request import history_shown as shown
 
@@ -42,16 +43,13 @@ class History:
         self.shown = shown(self.where)
         url = database_url(self.where)
         self.sqlite = url.get_backend_name() == "sqlite"
-        self.exists = True
         if self.sqlite:
-            path = sqlite_path(self.where)
-            assert path is not None
+            path = Path(url.database or "")
             if path.is_dir():
                 raise HistoryError(
                     f"--history {self.shown}: a folder; give a file path such as {path / 'history.sqlite'}"
                 )
-            self.exists = path.is_file()
-            if not self.exists and not create:
+            if not path.is_file() and not create:
                 self.engine: Engine | None = None
                 return
             try:
