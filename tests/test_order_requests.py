@@ -21,7 +21,7 @@ CLASSIFIER = OrderRequestClassifier()
 @pytest.mark.parametrize("shape", SHAPES, ids=[s.id for s in SHAPES])
 def test_each_recorded_request_is_blocked_or_allowed_as_it_must_be(shape: Shape) -> None:
     body, content_type = shape.request()
-    decision = CLASSIFIER.classify(shape.method, shape.url, body, content_type)
+    decision = CLASSIFIER.classify(shape.method, shape.url, body, content_type, review_ahead=shape.review_ahead)
     assert decision.blocked == (shape.expect == "block"), f"{decision.rule}: {decision.why}"
 
 

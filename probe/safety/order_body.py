@@ -55,7 +55,21 @@ LAST_SEGMENT_NOUNS = frozenset(
 LAST_SEGMENT_WORDS = LAST_SEGMENT_VERBS | LAST_SEGMENT_NOUNS
 # Query parameters that route a request to an action (WooCommerce wc-ajax, OpenCart route, PrestaShop controller).
 ROUTE_KEYS = frozenset(
-    {"wc-ajax", "route", "controller", "action", "fc", "module", "do", "task", "op", "operation", "event", "mode"}
+    {
+        "wc-ajax",
+        "route",
+        "controller",
+        "action",
+        "fc",
+        "module",
+        "do",
+        "task",
+        "op",
+        "operation",
+        "event",
+        "mode",
+        "main_page",
+    }
 )
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")

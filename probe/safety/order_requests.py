@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from probe.errors import Regex, load_yaml_model, regex_problem
 from probe.safety.order_body import LAST_SEGMENT_VERBS, LAST_SEGMENT_WORDS, Speech, ordering_phrase, read_request, words
+from probe.safety.payment_step import carries_choice, step_segment
 
 RULES_FILE = Path(__file__).parents[1] / "data" / "order_requests.yaml"
 # Field names and action values longer than these are data, not names of actions.
@@ -24,6 +25,8 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Strong verbs that make a URL itself an order-placement action, even when only opened (GET or navigation).
 GET_ACTION_VERBS = frozenset({"place", "submit", "complete", "finalize", "finalise", "finish", "capture"})
 GET_ACTION_OBJECTS = frozenset({"order", "orders", "purchase", "checkout", "payment", "transaction"})
+# Said of a payment step's save blocked because its page was not seen to offer a review step (flow.py words its advice).
+NO_REVIEW_STEP = "the page shows no review step before the order"
 # URLs that would match anything make the guard useless: an extra endpoint that matches these is refused.
 ORDINARY_URLS = (
     "https://shop.example/",
@@ -47,6 +50,7 @@ class OrderRule(BaseModel):
     operation: Regex | None = None
     field: Regex | None = None
     value: Regex | None = None
+    review_step: bool = False
     source: str = Field(min_length=8)
     note: str = ""
 
@@ -61,6 +65,8 @@ class OrderRule(BaseModel):
             raise ValueError("a rule needs url, operation or field to match on")
         if self.value is not None and self.field is None:
             raise ValueError("value needs field")
+        if self.review_step and self.action != "allow":
+            raise ValueError("review_step is for allow rules (a payment step let through only before a review page)")
         return self
 
     def matches(self, method: str, url: str, speech: Speech, operation: str | None = None) -> bool:
@@ -110,6 +116,8 @@ class Decision:
     blocked: bool
     rule: str
     why: str
+    # Blocked only because the page was not seen to offer a review step before the order: seeing one lets it through.
+    review_lifts: bool = False
 
 
 def endpoint_problem(pattern: str) -> str | None:
@@ -131,8 +139,18 @@ class OrderRequestClassifier:
         self.extra = tuple(extra_endpoints)
         self._extra = [re.compile(p, re.IGNORECASE) for p in self.extra]
 
-    def classify(self, method: str, url: str, body: bytes | None = None, content_type: str | None = None) -> Decision:
-        """Block or allow one request; a GET is blocked only when its URL is itself an order-placement action."""
+    def classify(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        *,
+        review_ahead: bool = False,
+    ) -> Decision:
+        """Block or allow one request; a GET is blocked only when its URL is itself an order-placement action.
+
+        `review_ahead`: the page that sent it shows a review step still to come (a payment step's save may pass)."""
         method = method.upper()
         for number, pattern in enumerate(self._extra, 1):
             if pattern.search(url):
@@ -146,12 +164,19 @@ class OrderRequestClassifier:
             return self._graphql(method, url, speech)
         for rule in self.table.rules:
             if rule.operation is None and rule.matches(method, url, speech):
-                return self._by_rule(rule)
-        return self._general(method, speech)
+                return self._by_rule(rule, review_ahead)
+        return self._general(method, speech, review_ahead)
 
-    def _by_rule(self, rule: OrderRule) -> Decision:
+    def _by_rule(self, rule: OrderRule, review_ahead: bool = False) -> Decision:
         if rule.action == "block":
             return Decision(True, rule.id, f"{rule.platform}'s order request")
+        if rule.review_step and not review_ahead:
+            why = f"{rule.platform}'s payment step, but {NO_REVIEW_STEP}: it may place it"
+            return Decision(True, rule.id, why, review_lifts=True)
+        if rule.review_step:
+            return Decision(
+                False, rule.id, f"{rule.platform}: the payment step's save; the order comes on the review page"
+            )
         return Decision(False, rule.id, f"{rule.platform}: an ordinary checkout request")
 
     def _reading(self, method: str, url: str) -> Decision:
@@ -201,11 +226,28 @@ class OrderRequestClassifier:
                 return Decision(True, "general-url-words", f"the URL speaks of ordering ({phrase})")
         return None
 
-    def _general(self, method: str, speech: Speech) -> Decision:
+    def _general(self, method: str, speech: Speech, review_ahead: bool) -> Decision:
         """No known request matched: the URL's or the body's words decide; none of ordering means ordinary."""
         url_decision = self._url_words(method, speech)
-        if url_decision:
+        step = step_segment(speech) if url_decision else None
+        if url_decision and not (step and _only_the_step_speaks(speech)):
             return url_decision
+        body_decision = self._body_words(speech)
+        if body_decision:
+            return body_decision
+        if url_decision is None:
+            return Decision(False, "no-order-words", "nothing in it speaks of ordering")
+        # A checkout's own payment step (…/checkout/payment, select-payment, savePayment) saving a choice.
+        if not carries_choice(speech):
+            return url_decision
+        if review_ahead:
+            why = f"saves the payment step's choice (…/{step}); the page shows a review step before the order"
+            return Decision(False, "general-payment-step", why)
+        why = f"{url_decision.why}: a payment step's save, but {NO_REVIEW_STEP}"
+        return Decision(True, url_decision.rule, why, review_lifts=True)
+
+    def _body_words(self, speech: Speech) -> Decision | None:
+        """A body field whose name, or action value, speaks of ordering."""
         for key, value in speech.fields:
             # A field's name counts only as a verb-object phrase: a radio group named "pay" is a choice.
             name_phrase = ordering_phrase(key, bare_pay=False) if len(key) <= MAX_NAME else None
@@ -220,7 +262,16 @@ class OrderRequestClassifier:
                     # Only the words of ordering go into the report, never the value itself (it could be anything).
                     why = f"the body's {key} field speaks of ordering ({phrase})"
                     return Decision(True, "general-body-action", why)
-        return Decision(False, "no-order-words", "nothing in it speaks of ordering")
+        return None
+
+
+def _only_the_step_speaks(speech: Speech) -> bool:
+    """True when no part of the URL but its last segments speaks of ordering (…/checkout/payment, not …/pay-now/…)."""
+    for segment in speech.segments:
+        head = segment.replace("|", "/").replace(".", "/").strip("/").rsplit("/", 1)[0]
+        if "/" in segment.strip("/") and ordering_phrase(head):
+            return False
+    return True
 
 
 def _flat(key: str) -> str:

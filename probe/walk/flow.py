@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from probe.models import Step
+from probe.safety.order_requests import NO_REVIEW_STEP
 from probe.walk import diagnose
 from probe.walk import profile as prof
 from probe.walk.cut_short import CutShort, unless
@@ -340,13 +341,19 @@ class Walker:
         return await self.record(step.name, started, error=error, retries=retries, picture=picture)
 
     def blocked_cause(self, since: int) -> str | None:
-        """The message for a step whose navigation the guard stopped (it shows up later as a missing element)."""
-        for entry in self.guard.blocked[since:]:
-            if entry.kind in ("navigation", "form", "request"):
-                return (
-                    f"the guard blocked {entry.target} ({entry.reason}); "
-                    "this step leads to placing an order: end the profile before it"
+        """One line for a step whose request the guard stopped (it shows up later as a missing element): the request,
+        the rule, and what to do. A page's own navigation or form explains it better than a background request."""
+        entries = [e for e in self.guard.blocked[since:] if e.kind in ("navigation", "form", "request")]
+        entries.sort(key=lambda e: e.kind == "request")
+        for entry in entries:
+            if NO_REVIEW_STEP in entry.reason:
+                advice = (
+                    "the store may place the order at this step, since its page names no review or confirm step "
+                    "after it: end the profile before this step"
                 )
+            else:
+                advice = "this step leads to placing an order: end the profile before it"
+            return f"the guard blocked {entry.target} ({entry.reason}); {advice}"
         return None
 
     def sign_in_cause(self, *, landed: bool = False) -> str | None:
