@@ -3,12 +3,14 @@ schema is versioned and migrated, and a history that cannot be used is one line 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -169,23 +171,41 @@ def test_a_file_that_is_not_a_probe_history_is_one_line_exit_2(tmp_path: Path, m
 
 
 def test_a_history_locked_by_another_program_is_one_line_exit_2(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    history_where: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "history.sqlite"
-    History(str(path)).close()
+    History(history_where).close()
     monkeypatch.setattr(store_module, "LOCK_WAIT_S", 0.5)
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
+    with _held(history_where):
         started = time.monotonic()
-        with pytest.raises(HistoryError, match="locked by another program for more than 0.5 s") as caught:
-            History(str(path))
+        with pytest.raises(HistoryError) as caught:
+            History(history_where)
         assert time.monotonic() - started < 30
-        assert str(caught.value).count("\n") == 0
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-    History(str(path)).close()  # free again: opens
+    assert str(caught.value) == (
+        f"--history {shown(history_where)}: locked by another program for more than 0.5 s; "
+        "let it finish (or stop it) and run again"
+    )
+    with History(history_where) as history:  # free again: opens and appends
+        history.append(run(0))
+
+
+@contextlib.contextmanager
+def _held(where: str) -> Iterator[None]:
+    """Another program holding the history: SQLite's exclusive lock, or the migration lock on PostgreSQL."""
+    if "://" not in where:
+        holder = sqlite3.connect(where, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    import psycopg
+
+    with psycopg.connect(where) as conn:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (store_module.MIGRATION_LOCK,))
+        yield
+        conn.rollback()
 
 
 def test_a_history_that_does_not_exist_reads_as_empty_and_is_not_made(tmp_path: Path) -> None:
