@@ -15,9 +15,10 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import Error as PlaywrightError
 
 from probe.errors import InputError, first_line
-from probe.models import AccountLine, Observation, PageKind, Report, Safety
+from probe.models import AccountLine, Cart, Observation, PageKind, Report, Safety
 from probe.models import Step as StepModel
 from probe.report.folder import ReportFolder
+from probe.request import CheckRequest
 from probe.run.driver import Driver, driver
 from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
 from probe.run.store import target_url
@@ -81,7 +82,23 @@ async def run_check(
     except BaseException:
         folder.discard()
         raise
-    return report, folder.commit()
+    kept = folder.commit()
+    await record_run(request, report, progress)
+    return report, kept
+
+
+async def record_run(request: CheckRequest, report: Report, progress: Progress) -> None:
+    """Append the check to the run history (unless --no-history), posting to --notify on a change; HistoryError
+    when the history cannot be used (the report is already in place)."""
+    if request.no_history:
+        return
+    from probe.history.record import Recorder
+
+    recorder = Recorder(request.history, request.notify, progress)
+    try:
+        await asyncio.to_thread(recorder.record, report, request.out)
+    finally:
+        recorder.close()
 
 
 async def launch_and_check(
@@ -159,6 +176,7 @@ class Walked:
     safety: Safety
     annotated: str | None
     trace: str | None
+    cart: Cart | None = None
 
     def report(self, prepared: Prepared) -> Report:
         """The report of a check that knows what `prepared` knows and walked this walk."""
@@ -174,6 +192,7 @@ class Walked:
             safety=self.safety,
             annotated=self.annotated,
             trace=self.trace,
+            cart=self.cart,
         )
 
 
@@ -204,6 +223,7 @@ async def walk_in_browser(
 ) -> Walked:
     """Walk to the payment selection and observe it, screenshots into `staging`; no verdict yet."""
     from probe.detect import observe
+    from probe.detect.cart import read_cart
     from probe.detect.track import install_tracking
     from probe.report.annotate import annotated_screenshot
 
@@ -238,6 +258,7 @@ async def walk_in_browser(
     )
     lines: tuple[AccountLine, ...] = ()
     annotated: str | None = None
+    cart: Cart | None = None
     observation: Observation
     try:
         opened = 0
@@ -277,15 +298,20 @@ async def walk_in_browser(
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
         observation = _signed_in_cause(observation, walker)
+        if observation.page_kind is PageKind.payment:
+            cart = await read_cart(page)
         if observation.credit_options:
             annotated = "payment-annotated.png"
             try:
                 # A full-page picture of a huge page can take long: it gets what is left of the budget.
-                await asyncio.wait_for(
-                    annotated_screenshot(page, observation, staging / annotated, walker.mask_locators()),
-                    timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
-                )
+                async with walker.masked(full_page=True) as masks:
+                    await asyncio.wait_for(
+                        annotated_screenshot(page, observation, staging / annotated),
+                        timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
+                    )
+                walker.shot_masks[annotated] = masks
             except Exception:  # noqa: BLE001 - the step gets a plain screenshot instead
+                (staging / annotated).unlink(missing_ok=True)
                 annotated = None
         if request.payment_page:
             await walker.record("payment selection", step_start, retries=opened, picture=annotated or True)
@@ -324,6 +350,7 @@ async def walk_in_browser(
         safety=guard.safety(),
         annotated=annotated,
         trace=trace,
+        cart=cart,
     )
 
 
