@@ -285,7 +285,10 @@ async def walk_in_browser(
                 apply=request.apply,
                 timing=request.timing,
                 submit=Context(
-                    code=code, blocked=lambda: guard.blocked, picture=answer_pictures(page, staging, walker, code)
+                    code=code,
+                    blocked=lambda: guard.blocked,
+                    picture=answer_pictures(page, staging, walker, code),
+                    look=lambda: guard.look(page),
                 ),
             ),
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
