@@ -188,8 +188,11 @@ class OrderRequestClassifier:
         speech = read_request(url, body, content_type, headers)
         if speech.graphql and (speech.operations or speech.mutation_fields):
             return self._graphql(method, url, speech)
+        url_orders = any(ordering_phrase(segment) for segment in speech.segments)
         for rule in self.table.rules:
             if rule.operation is None and rule.matches(method, url, speech):
+                if rule.action == "allow" and url_orders and not (rule.url or rule.route):
+                    continue  # a field names an ordinary step, but the URL itself speaks of ordering
                 return self._by_rule(rule, review_ahead)
         return self._general(method, speech, review_ahead)
 
