@@ -12,6 +12,7 @@ from rich.markup import escape
 from probe.cli.options import (
     ApplyOpt,
     CdpOpt,
+    CreditCodeEnvOpt,
     ExpiresOpt,
     GiftCardOpt,
     HistoryOpt,
@@ -80,6 +81,7 @@ def check(
     ws_endpoint: WsOpt = None,
     junit: JunitOpt = None,
     apply: ApplyOpt = True,
+    credit_code_env: CreditCodeEnvOpt = None,
     storage_state: StorageStateOpt = None,
     use_existing_context: Annotated[
         bool,

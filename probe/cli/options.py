@@ -54,6 +54,15 @@ ApplyOpt = Annotated[
         "--apply/--no-apply", help="Press a credit's own apply / use / select control to hear the store's answer."
     ),
 ]
+CreditCodeEnvOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--credit-code-env",
+        metavar="NAME",
+        help="Environment variable holding the credit's code (gift card, account), typed where the store asks for "
+        "it; never written anywhere.",
+    ),
+]
 StorageStateOpt = Annotated[
     Path | None,
     typer.Option(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,9 +34,14 @@ from probe.walk.guard import OrderGuard
 from probe.walk.profile import Step as ProfileStep
 from probe.walk.session import scrub_trace, session_values
 
+# In a picture of the store's answer every typed value is painted over: a code the store echoes back included.
+TYPED_INPUTS = "input:not([type]), input[type=text], input[type=password], input[type=tel], input[type=search]"
+
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
-    from playwright.async_api import Browser, BrowserContext
+    from playwright.async_api import Browser, BrowserContext, Page
+
+    from probe.detect.reply import Picture
 
 VIEWPORT = {"width": 1280, "height": 900}
 # How long the account page's credit table is waited for.
@@ -224,6 +231,7 @@ async def walk_in_browser(
     """Walk to the payment selection and observe it, screenshots into `staging`; no verdict yet."""
     from probe.detect import observe
     from probe.detect.cart import read_cart
+    from probe.detect.reply import Context
     from probe.detect.track import install_tracking
     from probe.report.annotate import annotated_screenshot
 
@@ -287,6 +295,9 @@ async def walk_in_browser(
                 # The last step's picture is the payment page: the annotated screenshot below shows it.
                 await walker.run_step(step, picture=i < len(steps) - 1)
         progress("observing the payment selection")
+        code = os.environ.get(prepared.credit_code_env) if prepared.credit_code_env else None
+        if code:
+            walker.secret_values.add(code)
         observation = await asyncio.wait_for(
             observe(
                 page,
@@ -294,6 +305,12 @@ async def walk_in_browser(
                 timeout_s=max(deadline.remaining_ms() / 1000, 1),
                 apply=request.apply,
                 timing=request.timing,
+                submit=Context(
+                    code=code,
+                    blocked=lambda: guard.blocked,
+                    picture=answer_pictures(page, staging, walker, code),
+                    look=lambda: guard.look(page),
+                ),
             ),
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
@@ -352,6 +369,27 @@ async def walk_in_browser(
         trace=trace,
         cart=cart,
     )
+
+
+def answer_pictures(page: Page, staging: Path, walker: Walker, code: str | None) -> Picture:
+    """Pictures of the pages the store answered with (store-answer-N.png), outlines drawn, typed values and the
+    code masked."""
+    from probe.report.annotate import outlined_screenshot
+
+    numbers = itertools.count(1)
+
+    async def picture(boxes: list[dict[str, object]]) -> str | None:
+        name = f"store-answer-{next(numbers)}.png"
+        mask = [*walker.mask_locators(), page.locator(TYPED_INPUTS)]
+        if code:
+            mask.append(page.get_by_text(code))
+        try:
+            await outlined_screenshot(page, boxes, staging / name, mask)
+        except Exception:  # noqa: BLE001 - the report goes without this picture
+            return None
+        return name
+
+    return picture
 
 
 def unstarted(prepared: Prepared, url: str, error: str) -> Walked:
