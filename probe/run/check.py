@@ -380,11 +380,12 @@ def answer_pictures(page: Page, staging: Path, walker: Walker, code: str | None)
 
     async def picture(boxes: list[dict[str, object]]) -> str | None:
         name = f"store-answer-{next(numbers)}.png"
-        mask = [*walker.mask_locators(), page.locator(TYPED_INPUTS)]
+        mask = [page.locator(TYPED_INPUTS)]
         if code:
             mask.append(page.get_by_text(code))
         try:
-            await outlined_screenshot(page, boxes, staging / name, mask)
+            async with walker.masked(full_page=True):
+                await outlined_screenshot(page, boxes, staging / name, mask)
         except Exception:  # noqa: BLE001 - the report goes without this picture
             return None
         return name
