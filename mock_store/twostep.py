@@ -209,7 +209,7 @@ async def _accounts_post(v: Variant, form: dict[str, str]) -> Response:
         if amount < Decimal("0.01") or amount > most:
             errors = [f"The maximum allocation is {money(most)}"]
             return _page("accounts.html", v, allocation=_allocation(account), errors=errors, allocated=None, code="")
-        response = _see(f"{v.base}{v.save_path}?recorded=1")
+        response = _see(f"{v.base}{v.save_path}")
         response.set_cookie(ALLOCATION_COOKIE, f"{amount:.2f}", httponly=True, samesite="lax")
         return response
     if action == "remove_allocation":

@@ -12,7 +12,11 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 DATA = Path(__file__).parent / "data"
 # Every platform's recorded requests, and the payment-step-vs-order pairs of two-step checkouts.
-CORPORA = (DATA / "order_requests_corpus.yaml", DATA / "payment_steps_corpus.yaml")
+CORPORA = (
+    DATA / "order_requests_corpus.yaml",
+    DATA / "payment_steps_corpus.yaml",
+    DATA / "route_shapes_corpus.yaml",  # routes in the query string, the form, RPC bodies; method overrides
+)
 BOUNDARY = "----probeCorpusBoundary7MA4YWxk"
 
 
@@ -38,6 +42,7 @@ class Shape(BaseModel):
     content_type: str | None = None
     # The page that sent it shows a review step still to come (what the guard reads from the page in a browser).
     review_ahead: bool = False
+    headers: dict[str, str] = {}
 
     @model_validator(mode="before")
     @classmethod

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -11,9 +12,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
+from test_guard_browser import guarded_page
 from test_profile_check import failed_line, run_check, write_profile
 
 from mock_store.server import serve_app_in_thread
+from probe.run.sync import run_sync
 
 pytestmark = pytest.mark.browser
 
@@ -99,5 +102,36 @@ def test_a_payment_step_with_no_review_step_is_blocked_with_one_line_saying_what
     line = failed_line(stdout)
     assert line.startswith("the guard blocked POST") and "/checkout/payment/" in line
     assert "(general-url-last-segment)" in line and "no review step" in line
-    assert "end the profile before this step" in line and "leads to placing an order" not in line
+    assert "may place the order at this step" in line and "end the profile before it" in line
+    assert "leads to placing an order" not in line
     assert SAVES == [] and ORDERS == []
+
+
+async def _continue_on_late_steps(url: str, look: bool) -> tuple[str, list[str]]:
+    async with guarded_page() as (page, guard):
+        await page.goto(f"{url}/without-steps", wait_until="load")
+        assert not await guard.look(page)
+        # The page draws its step list after it has loaded (as a script-built checkout does).
+        await page.evaluate("html => document.body.insertAdjacentHTML('afterbegin', html)", STEPS)
+        if look:
+            assert await guard.look(page)
+        await page.get_by_role("button", name="Continue").click()
+        if look:
+            await page.wait_for_url("**/checkout/review")
+        else:
+            await asyncio.wait_for(_until(lambda: bool(guard.blocked)), 30)
+        return page.url, [r.rule for r in guard.safety().requests]
+
+
+async def _until(done: Callable[[], bool]) -> None:
+    while not done():
+        await asyncio.sleep(0.05)
+
+
+def test_a_step_list_drawn_after_load_counts_once_the_guard_has_looked(two_step_store: str) -> None:
+    SAVES.clear()
+    url, rules = run_sync(lambda: _continue_on_late_steps(two_step_store, look=False))
+    assert url.endswith("/without-steps") and rules == ["general-url-last-segment"] and SAVES == []
+    url, rules = run_sync(lambda: _continue_on_late_steps(two_step_store, look=True))
+    assert url.endswith("/checkout/review") and rules == ["general-payment-step"] and len(SAVES) == 1
+    assert ORDERS == []

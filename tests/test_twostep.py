@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -157,6 +158,39 @@ def test_the_report_shows_the_step_before_and_the_stores_answer_side_by_side(
     assert isinstance(before, dict) and isinstance(after, dict)
     assert abs(before["y"] - after["y"]) < 2 and after["x"] > before["x"] + before["width"] - 1, "side by side"
     assert all(int(w) > 0 for w in seen["loaded"]), "both pictures load"  # type: ignore[attr-defined]
+
+
+def test_the_code_stays_out_of_the_trace(checks: InProcessChecks, twostep: str, tmp_path: Path) -> None:
+    variant = VARIANTS["pretix-code-giftcard-for-giftcard"]
+    code = given_code(variant)
+    assert code
+    os.environ[CODE_ENV] = code
+    try:
+        got = checks.check(
+            f"{twostep}{variant.base}{variant.save_path}",
+            payment_page=True,
+            out=tmp_path / "out",
+            trace=True,
+            option_label=variant.option_label,
+            credit_code_env=CODE_ENV,
+        )
+    finally:
+        os.environ.pop(CODE_ENV, None)
+    assert got.report.observation.answer == "refused" and got.report.trace
+    with zipfile.ZipFile(got.out / got.report.trace) as trace:
+        for name in trace.namelist():
+            assert code.encode() not in trace.read(name), f"the code is in the trace's {name}"
+    assert_no_code(variant, got.out)
+
+
+def test_no_apply_leaves_a_two_step_credit_unanswered(checks: InProcessChecks, twostep: str, tmp_path: Path) -> None:
+    variant = VARIANTS["oscar-accounts-open"]
+    url = f"{twostep}{variant.base}{variant.save_path}"
+    got = checks.check(url, payment_page=True, out=tmp_path / "out", apply=False, credit_source="refund")
+    observation = got.report.observation
+    assert (observation.option_state.value, observation.answer) == ("unknown", "not_tried")
+    assert "--no-apply" in (observation.answer_why or "") and got.code == 3
+    assert not [r for r in got.report.safety.requests if r.method == "POST"], "nothing was submitted"
 
 
 def test_the_command_line_says_check_the_code_and_never_prints_it(

@@ -15,9 +15,12 @@ from probe.cli.options import (
     CreditCodeEnvOpt,
     ExpiresOpt,
     GiftCardOpt,
+    HistoryOpt,
     IntentOpt,
     JsonOpt,
     JunitOpt,
+    NoHistoryOpt,
+    NotifyOpt,
     RulesOpt,
     SourceOpt,
     StorageStateOpt,
@@ -87,6 +90,9 @@ def check(
             help="With --cdp-endpoint: use the remote browser's own context (its cookies) instead of a new one.",
         ),
     ] = False,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
+    notify: NotifyOpt = None,
 ) -> None:
     """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
     from probe.request import build_request, option_names

@@ -23,7 +23,7 @@ from probe.detect.signals import classify, gather
 from probe.detect.trial import run_trial
 from probe.detect.vocabulary import NO_METHODS_TEXT, credit_patterns, scan_words, source_hint
 from probe.errors import InputError, regex_problem
-from probe.models import CreditOption, Evidence, Note, Observation, OptionState, PageKind
+from probe.models import CreditOption, Evidence, Note, Observation, OptionState, PageKind, StoreAnswer
 from probe.money import parse_balance
 from probe.safety.mask import mask_observation
 from probe.timing import DEFAULT_TIMING, Timing
@@ -224,6 +224,8 @@ def _summarise(
             found.seen("no_credit_option", "no control on the page is named like store credit", OptionState.absent)
         return Observation(
             option_state=OptionState.absent,
+            answer=StoreAnswer.not_tried,
+            answer_why="no credit option on the page: nothing to submit",
             page_kind=PageKind.payment,
             reason_text=first_notice(scans),
             evidence=tuple(found.evidence),

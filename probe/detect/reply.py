@@ -14,7 +14,7 @@ from playwright.async_api import ElementHandle, Page
 from playwright.async_api import Error as PlaywrightError
 
 from probe.detect.answer import Heard, amount_in, hear
-from probe.detect.apply import ANSWER_JS, may_press, press, undo, undo_candidates
+from probe.detect.apply import ANSWER_JS, may_press, press
 from probe.detect.place import http_status
 from probe.detect.scanned import ScannedOption
 from probe.detect.settle import settle
@@ -55,6 +55,15 @@ BUTTONS_JS = r"""
 }).map((b) => (b.getAttribute("aria-label") || b.textContent || b.value || "").replace(/\s+/g, " ").trim())
   .filter(Boolean)
 """
+# The Remove control of the allocation just recorded: in the row (or form) that shows its amount.
+REMOVE_JS = r"""
+(amount) => [...document.querySelectorAll("button, input[type=submit], a[href]")].find((b) => {
+  const r = b.getBoundingClientRect();
+  const words = (b.getAttribute("aria-label") || b.textContent || b.value || "").replace(/\s+/g, " ").trim();
+  const row = b.closest("tr, li, form");
+  return r.width > 0 && r.height > 0 && /^remove\b/i.test(words) && !!row && (row.innerText || "").includes(amount);
+}) || null
+"""
 MARK_JS = "() => { window.__probeBeforeSubmit = true; }"
 FRESH_JS = "() => !window.__probeBeforeSubmit && document.readyState !== 'loading'"
 BOX_JS = r"""
@@ -67,21 +76,27 @@ WORDS_BOX_JS = r"""
     const t = (el.innerText || "").replace(/\s+/g, " ").trim();
     if (t && t.includes(words) && t.length < words.length + 40) {
       const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.height > 0) best = [r.left + scrollX, r.top + scrollY, r.width, r.height];
+      if (!(r.width > 0 && r.height > 0)) continue;
+      if (best && !best.contains(el)) break;  // the innermost element of the first place that shows the words
+      best = el;
     }
   }
-  return best;
+  if (!best) return null;
+  const r = best.getBoundingClientRect();
+  return [r.left + scrollX, r.top + scrollY, r.width, r.height];
 }
 """
 
 
 @dataclass
 class Context:
-    """What a submit needs from the check: the credit's code, the guard's record, a way to picture the answer."""
+    """What a submit needs from the check: the credit's code, the guard's record, a way to picture the answer, and
+    the guard's look at the page just before a submit (a step list drawn after load counts once looked at)."""
 
     code: str | None = None
     blocked: Callable[[], Sequence[BlockedRequest]] = lambda: ()
     picture: Picture | None = None
+    look: Callable[[], Awaitable[object]] | None = None
     apply: bool = True
     credit: list[str] = field(default_factory=list)
 
@@ -154,23 +169,22 @@ async def _picture(page: Page, ctx: Context, tile: ElementHandle | None, said: s
     if ctx.picture is None:
         return None
     boxes: list[dict[str, object]] = []
+    found: list[float] | None = None
     try:
         if tile is not None and await tile.evaluate("(e) => e.isConnected"):
-            x, y, w, h = await tile.evaluate(BOX_JS)
-            boxes.append({"x": x, "y": y, "w": w, "h": h, "colour": "#0969da", "text": f"credit: {label[:40]}"})
-        elif label:
-            found = await page.evaluate(WORDS_BOX_JS, label)
-            if found:
-                x, y, w, h = found
-                boxes.append({"x": x, "y": y, "w": w, "h": h, "colour": "#0969da", "text": f"credit: {label[:40]}"})
+            found = await tile.evaluate(BOX_JS)
     except PlaywrightError:
-        pass  # the credit's element went with the page it was on
+        found = None  # the credit's element went with the page it was on
     try:
-        if said:
-            found = await page.evaluate(WORDS_BOX_JS, said[:120])
-            if found:
-                x, y, w, h = found
-                boxes.append({"x": x, "y": y, "w": w, "h": h, "colour": "#8250df", "text": "the store's answer"})
+        credit_box = found or (await page.evaluate(WORDS_BOX_JS, label) if label else None)
+        words_box = await page.evaluate(WORDS_BOX_JS, said[:120]) if said else None
+        for box, colour, text in (
+            (credit_box, "#0969da", f"credit: {label[:40]}"),
+            (words_box, "#8250df", "the store's answer"),
+        ):
+            if box:
+                x, y, w, h = box
+                boxes.append({"x": x, "y": y, "w": w, "h": h, "colour": colour, "text": text})
         return await ctx.picture(boxes)
     except PlaywrightError:
         return None
@@ -347,9 +361,9 @@ async def _allocate(
         return await _accepted(page, option, ctx, offer, pressed, control, [], "allocation-form", value)
     before = await page_lines(page)
     blocked_before = len(ctx.blocked())
-    url = page.url
     try:
-        removers = await undo_candidates(page.main_frame)
+        if ctx.look is not None:
+            await ctx.look()
         await page.evaluate(MARK_JS)
         await press(page, button, timing)
     except PlaywrightError:
@@ -365,5 +379,19 @@ async def _allocate(
     said = heard.words if heard is not None and heard.kind == "accepted" else offer
     took = await _accepted(page, option, ctx, said, then, control, [], "allocation-recorded", value)
     # The allocation is taken back off where the page offers a new Remove (never an order control).
-    took.notes.append(Note(signal="store_answer", value=await undo(page, page.main_frame, removers, url, timing)))
+    took.notes.append(Note(signal="store_answer", value=await _remove_allocation(page, value, timing)))
     return took
+
+
+async def _remove_allocation(page: Page, amount: str, timing: Timing) -> str:
+    """Take the recorded allocation back off with the store's own Remove beside it; say what was done."""
+    try:
+        found = (await page.evaluate_handle(REMOVE_JS, amount)).as_element()
+        if found is None:
+            return "not undone: the page shows no Remove beside the allocation (it stays in the checkout session)"
+        await page.evaluate(MARK_JS)
+        await press(page, found, timing)
+        await page.wait_for_function(FRESH_JS, timeout=timing.back_timeout_ms)
+    except PlaywrightError:
+        return "not undone: pressing Remove failed (the allocation stays in the checkout session)"
+    return "undone: pressed the allocation's Remove"

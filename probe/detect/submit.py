@@ -162,6 +162,8 @@ async def submit_credit(
             button = await _form_button(control, way.code, words)
         if button is None:
             return _not_tried("the step's button could not be found", "the store's answer was not read")
+        if ctx.look is not None:
+            await ctx.look()
         sent.clear()
         await press(page, button, timing)
         waited = await wait_for_store(page, blocked_before, ctx, timing, before, lambda: len(sent))

@@ -20,6 +20,7 @@ from probe.errors import InputError, first_line
 from probe.models import AccountLine, Cart, Observation, PageKind, Report, Safety
 from probe.models import Step as StepModel
 from probe.report.folder import ReportFolder
+from probe.request import CheckRequest
 from probe.run.driver import Driver, driver
 from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
 from probe.run.store import target_url
@@ -88,7 +89,23 @@ async def run_check(
     except BaseException:
         folder.discard()
         raise
-    return report, folder.commit()
+    kept = folder.commit()
+    await record_run(request, report, progress)
+    return report, kept
+
+
+async def record_run(request: CheckRequest, report: Report, progress: Progress) -> None:
+    """Append the check to the run history (unless --no-history), posting to --notify on a change; HistoryError
+    when the history cannot be used (the report is already in place)."""
+    if request.no_history:
+        return
+    from probe.history.record import Recorder
+
+    recorder = Recorder(request.history, request.notify, progress)
+    try:
+        await asyncio.to_thread(recorder.record, report, request.out)
+    finally:
+        recorder.close()
 
 
 async def launch_and_check(
@@ -289,7 +306,10 @@ async def walk_in_browser(
                 apply=request.apply,
                 timing=request.timing,
                 submit=Context(
-                    code=code, blocked=lambda: guard.blocked, picture=answer_pictures(page, staging, walker, code)
+                    code=code,
+                    blocked=lambda: guard.blocked,
+                    picture=answer_pictures(page, staging, walker, code),
+                    look=lambda: guard.look(page),
                 ),
             ),
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,

@@ -12,7 +12,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from probe.errors import Regex, load_yaml_model, regex_problem
-from probe.safety.order_body import LAST_SEGMENT_VERBS, LAST_SEGMENT_WORDS, Speech, ordering_phrase, read_request, words
+from probe.safety.order_body import (
+    LAST_SEGMENT_VERBS,
+    LAST_SEGMENT_WORDS,
+    RPC_METHOD,
+    Speech,
+    ordering_phrase,
+    read_request,
+    words,
+)
 from probe.safety.payment_step import carries_choice, step_segment
 
 RULES_FILE = Path(__file__).parents[1] / "data" / "order_requests.yaml"
@@ -46,9 +54,13 @@ class OrderRule(BaseModel):
     platform: str
     action: Literal["allow", "block"]
     methods: tuple[str, ...] = ()
+    # Honoured method overrides (X-HTTP-Method-Override, _method): an allow entry then matches the method asked for.
+    method_override: bool = False
     url: Regex | None = None
+    route: Regex | None = None
     operation: Regex | None = None
     field: Regex | None = None
+    where: Literal["body", "query", "any"] = "body"
     value: Regex | None = None
     review_step: bool = False
     source: str = Field(min_length=8)
@@ -61,8 +73,12 @@ class OrderRule(BaseModel):
 
     @model_validator(mode="after")
     def _matches_something(self) -> OrderRule:
-        if not (self.url or self.operation or self.field):
-            raise ValueError("a rule needs url, operation or field to match on")
+        if not (self.url or self.route or self.operation or self.field):
+            raise ValueError("a rule needs url, route, operation or field to match on")
+        if self.where != "body" and self.field is None:
+            raise ValueError("where says where field is looked for: it needs field")
+        if self.method_override and not self.methods:
+            raise ValueError("method_override needs methods")
         if self.value is not None and self.field is None:
             raise ValueError("value needs field")
         if self.review_step and self.action != "allow":
@@ -71,9 +87,11 @@ class OrderRule(BaseModel):
 
     def matches(self, method: str, url: str, speech: Speech, operation: str | None = None) -> bool:
         """True when the request (or, for GraphQL, the one operation or mutation field given) is this rule's."""
-        if self.methods and method not in self.methods:
+        if self.methods and not self._method_matches(method, speech.override):
             return False
         if self.url and not re.search(self.url, url, re.IGNORECASE):
+            return False
+        if self.route and not any(re.search(self.route, r, re.IGNORECASE) for r in speech.routes):
             return False
         if self.operation:
             names = [operation] if operation is not None else [*speech.operations, *speech.mutation_fields]
@@ -81,9 +99,16 @@ class OrderRule(BaseModel):
                 return False
         if self.field:
             value = re.compile(self.value or "", re.IGNORECASE)
-            if not any(re.fullmatch(self.field, k, re.IGNORECASE) and value.search(v) for k, v in speech.fields):
+            pairs = {"body": speech.fields, "query": speech.query, "any": [*speech.query, *speech.fields]}[self.where]
+            if not any(re.fullmatch(self.field, k, re.IGNORECASE) and value.search(v) for k, v in pairs):
                 return False
         return True
+
+    def _method_matches(self, method: str, override: str | None) -> bool:
+        """A block entry matches the method sent or the one asked for; an allow entry only what the server will do."""
+        if self.action == "block":
+            return method in self.methods or override in self.methods
+        return (override if self.method_override and override else method) in self.methods
 
 
 class OrderRuleTable(BaseModel):
@@ -146,6 +171,7 @@ class OrderRequestClassifier:
         body: bytes | None = None,
         content_type: str | None = None,
         *,
+        headers: dict[str, str] | None = None,
         review_ahead: bool = False,
     ) -> Decision:
         """Block or allow one request; a GET is blocked only when its URL is itself an order-placement action.
@@ -159,11 +185,14 @@ class OrderRequestClassifier:
                 )
         if method in READING_METHODS:
             return self._reading(method, url)
-        speech = read_request(url, body, content_type)
+        speech = read_request(url, body, content_type, headers)
         if speech.graphql and (speech.operations or speech.mutation_fields):
             return self._graphql(method, url, speech)
+        url_orders = any(ordering_phrase(segment) for segment in speech.segments)
         for rule in self.table.rules:
             if rule.operation is None and rule.matches(method, url, speech):
+                if rule.action == "allow" and url_orders and not (rule.url or rule.route):
+                    continue  # a field names an ordinary step, but the URL itself speaks of ordering
                 return self._by_rule(rule, review_ahead)
         return self._general(method, speech, review_ahead)
 
@@ -284,8 +313,11 @@ ACTION_KEYS = frozenset(
     _flat(k)
     for k in (
         "action", "op", "operation", "operationName", "event", "task", "do", "command", "cmd", "intent", "submit",
-        "route", "controller", "fc", "mode", "step", "type", "wc-ajax",
+        "route", "controller", "fc", "mode", "step", "type", "wc-ajax", "dispatch", "main_page", "rest_route",
+        RPC_METHOD,
     )
 )  # fmt: skip
 # Of those, the keys whose value is a command by itself ("step" and "type" name a stage or a kind, not an order).
-COMMAND_KEYS = frozenset(_flat(k) for k in ("action", "op", "operation", "task", "do", "command", "cmd", "submit"))
+COMMAND_KEYS = frozenset(
+    _flat(k) for k in ("action", "op", "operation", "task", "do", "command", "cmd", "submit", RPC_METHOD)
+)

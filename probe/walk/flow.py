@@ -349,18 +349,16 @@ class Walker:
     def blocked_cause(self, since: int) -> str | None:
         """One line for a step whose request the guard stopped (it shows up later as a missing element): the request,
         the rule, and what to do. A page's own navigation or form explains it better than a background request."""
-        entries = [e for e in self.guard.blocked[since:] if e.kind in ("navigation", "form", "request")]
-        entries.sort(key=lambda e: e.kind == "request")
-        for entry in entries:
-            if NO_REVIEW_STEP in entry.reason:
-                advice = (
-                    "the store may place the order at this step, since its page names no review or confirm step "
-                    "after it: end the profile before this step"
-                )
-            else:
-                advice = "this step leads to placing an order: end the profile before it"
-            return f"the guard blocked {entry.target} ({entry.reason}); {advice}"
-        return None
+        kinds = ("navigation", "form", "request")
+        stopped = sorted((e for e in self.guard.blocked[since:] if e.kind in kinds), key=lambda e: e.kind == "request")
+        if not stopped:
+            return None
+        entry = stopped[0]
+        if NO_REVIEW_STEP in entry.reason:
+            advice = "the store may place the order at this step (no review step follows it): end the profile before it"
+        else:
+            advice = "this step leads to placing an order: end the profile before it"
+        return f"the guard blocked {entry.target} ({entry.reason}); {advice}"
 
     def sign_in_cause(self, *, landed: bool = False) -> str | None:
         """The message for a step that landed on the store's sign-in page (`landed`: the page says it is one)."""

@@ -107,11 +107,18 @@ class OrderGuard:
         return False
 
     def judge(
-        self, method: str, url: str, body: bytes | None, content_type: str | None, *, review_ahead: bool = False
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        content_type: str | None,
+        *,
+        headers: dict[str, str] | None = None,
+        review_ahead: bool = False,
     ) -> Decision:
         """Classify one request; a classifier failure on a non-GET request blocks it (when in doubt, block)."""
         try:
-            return self.classifier.classify(method, url, body, content_type, review_ahead=review_ahead)
+            return self.classifier.classify(method, url, body, content_type, headers=headers, review_ahead=review_ahead)
         except Exception as exc:  # noqa: BLE001 - the guard must answer for every request
             reading = method.upper() in READING_METHODS
             return Decision(not reading, "guard-error", f"could not read the request ({exc.__class__.__name__})")
@@ -161,9 +168,12 @@ class OrderGuard:
         method = request.method.upper()
         reading = method in READING_METHODS
         body = None if reading else request.post_data_buffer
-        decision = self.judge(method, request.url, body, request.headers.get("content-type"))
+        headers = request.headers
+        decision = self.judge(method, request.url, body, headers.get("content-type"), headers=headers)
         if decision.blocked and decision.review_lifts and await self._review_ahead(request):
-            decision = self.judge(method, request.url, body, request.headers.get("content-type"), review_ahead=True)
+            decision = self.judge(
+                method, request.url, body, headers.get("content-type"), headers=headers, review_ahead=True
+            )
         if not reading:
             self.audit(method, request.url, decision)
         if not decision.blocked:
@@ -205,6 +215,13 @@ class OrderGuard:
             return bool(await asyncio.wait_for(frame.evaluate(REVIEW_AHEAD_JS), REVIEW_LOOK_S))
         except Exception:  # noqa: BLE001 - a page that cannot be read offers no review step: block
             return False
+
+    async def look(self, page: Page) -> bool:
+        """Look now whether `page` shows a review step still to come, and judge its next form post by it.
+
+        The guard looks each time a document loads; a page that draws its step list later needs this before a submit."""
+        self._review_at_load[page.url] = seen = asyncio.ensure_future(self._look(page.main_frame))
+        return await seen
 
     def _on_load(self, page: Page) -> None:
         """Look, once the page's document has loaded, whether it shows a review step ahead (kept for its form posts)."""
