@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from probe.models import Mask, Step
+from probe.safety.order_requests import NO_REVIEW_STEP
 from probe.walk import diagnose
 from probe.walk import profile as prof
 from probe.walk.cut_short import CutShort, unless
@@ -346,14 +347,18 @@ class Walker:
         return await self.record(step.name, started, error=error, retries=retries, picture=picture)
 
     def blocked_cause(self, since: int) -> str | None:
-        """The message for a step whose navigation the guard stopped (it shows up later as a missing element)."""
-        for entry in self.guard.blocked[since:]:
-            if entry.kind in ("navigation", "form", "request"):
-                return (
-                    f"the guard blocked {entry.target} ({entry.reason}); "
-                    "this step leads to placing an order: end the profile before it"
-                )
-        return None
+        """One line for a step whose request the guard stopped (it shows up later as a missing element): the request,
+        the rule, and what to do. A page's own navigation or form explains it better than a background request."""
+        kinds = ("navigation", "form", "request")
+        stopped = sorted((e for e in self.guard.blocked[since:] if e.kind in kinds), key=lambda e: e.kind == "request")
+        if not stopped:
+            return None
+        entry = stopped[0]
+        if NO_REVIEW_STEP in entry.reason:
+            advice = "the store may place the order at this step (no review step follows it): end the profile before it"
+        else:
+            advice = "this step leads to placing an order: end the profile before it"
+        return f"the guard blocked {entry.target} ({entry.reason}); {advice}"
 
     def sign_in_cause(self, *, landed: bool = False) -> str | None:
         """The message for a step that landed on the store's sign-in page (`landed`: the page says it is one)."""
