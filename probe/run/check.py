@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import Error as PlaywrightError
 
 from probe.errors import InputError, first_line
-from probe.models import AccountLine, Observation, PageKind, Report, Safety
+from probe.models import AccountLine, Discovery, Observation, PageKind, Report, Safety
 from probe.models import Step as StepModel
 from probe.report.folder import ReportFolder
 from probe.run.driver import Driver, driver
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext
 
 VIEWPORT = {"width": 1280, "height": 900}
+# The way a check without a profile found, written beside report.json as a profile.
+DISCOVERED = "discovered-profile.yaml"
 # How long the account page's credit table is waited for.
 ACCOUNT_WAIT_S = 10
 
@@ -159,6 +161,7 @@ class Walked:
     safety: Safety
     annotated: str | None
     trace: str | None
+    discovery: Discovery | None = None
 
     def report(self, prepared: Prepared) -> Report:
         """The report of a check that knows what `prepared` knows and walked this walk."""
@@ -174,6 +177,7 @@ class Walked:
             safety=self.safety,
             annotated=self.annotated,
             trace=self.trace,
+            discovery=self.discovery,
         )
 
 
@@ -239,6 +243,7 @@ async def walk_in_browser(
     lines: tuple[AccountLine, ...] = ()
     annotated: str | None = None
     observation: Observation
+    discovery: Discovery | None = None
     try:
         opened = 0
         step_start = time.monotonic()
@@ -248,6 +253,10 @@ async def walk_in_browser(
             if login:
                 await sign_in(walker, login, progress)
                 opened = await walker.open(url, "payment selection", record_success=False)
+        elif prepared.discover:
+            discovery, failed = await _discover(prepared, walker, url, staging, progress)
+            if failed:
+                raise FlowError(failed)
         else:
             if login or not _same_page(url, urljoin(url, prepared.profile.start_url)):
                 # The URL may set state the walk needs (a /scenario/NAME link); the same page is not opened twice.
@@ -324,7 +333,23 @@ async def walk_in_browser(
         safety=guard.safety(),
         annotated=annotated,
         trace=trace,
+        discovery=discovery,
     )
+
+
+async def _discover(
+    prepared: Prepared, walker: Walker, url: str, staging: Path, progress: Progress
+) -> tuple[Discovery, str | None]:
+    """The walk without a profile, its way kept beside the report; and the failure's one line, if it failed."""
+    from probe.discover import Ask, discover, summary
+
+    found = await discover(walker, Ask(url, prepared.gift_card.value, prepared.profile.amount), progress)
+    discovery = summary(found, url)
+    await asyncio.to_thread((staging / DISCOVERED).write_text, discovery.profile, "utf-8")
+    if found.failure is not None:
+        return discovery, str(found.failure)
+    await walker.record("payment selection", time.monotonic(), picture=False)
+    return discovery, None
 
 
 def unstarted(prepared: Prepared, url: str, error: str) -> Walked:

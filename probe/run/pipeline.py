@@ -13,6 +13,7 @@ from probe.errors import InputError
 from probe.models import (
     AccountLine,
     CreditSource,
+    Discovery,
     GiftCardKind,
     Intent,
     KnownFrom,
@@ -44,6 +45,7 @@ class Prepared(Known):
     mask: bool
     baseline: Report | None = None
     storage_state: dict[str, Any] | None = None
+    discover: bool = False  # a URL with neither a profile nor --payment-page: the walk finds its own way
 
 
 def prepare(request: CheckRequest) -> Prepared:
@@ -87,6 +89,7 @@ def prepare(request: CheckRequest) -> Prepared:
         mask=request.mask if request.mask is not None else request.url is not None,
         baseline=baseline,
         storage_state=storage_state,
+        discover=request.url is not None and request.profile is None and not request.payment_page,
     )
 
 
@@ -109,6 +112,7 @@ def build_report(
     safety: object,
     annotated: str | None,
     trace: str | None,
+    discovery: Discovery | None = None,
 ) -> Report:
     """Assemble report.json's model from what the run gathered."""
     top, context, verdict, verdicts = decide(prepared, observation, lines)
@@ -117,7 +121,7 @@ def build_report(
         run=RunInfo(
             target=target,
             scenario=(request.scenario or "default") if request.url is None else None,
-            profile=str(request.profile) if request.profile else f"bundled ({prepared.profile.name})",
+            profile=_profile_name(prepared),
             payment_page=request.payment_page,
             browser=browser,
             started_at=started_at,
@@ -136,6 +140,7 @@ def build_report(
         safety=safety if isinstance(safety, Safety) else Safety(),
         annotated_screenshot=annotated,
         trace=trace,
+        discovery=discovery,
     )
     if prepared.baseline is None:
         return report
@@ -149,3 +154,12 @@ def exit_code(outcome: Outcome, expect: Outcome | None) -> int:
     if expect is not None and outcome is not expect:
         return 1
     return 0
+
+
+def _profile_name(prepared: Prepared) -> str:
+    """report.json's run.profile: the file given, the bundled one, or the way discovered."""
+    if prepared.request.profile:
+        return str(prepared.request.profile)
+    if prepared.discover:
+        return "discovered (discovered-profile.yaml)"
+    return f"bundled ({prepared.profile.name})"

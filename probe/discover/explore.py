@@ -1,0 +1,491 @@
+"""The walk without a profile: find the gift card, put it in the cart and prove it, check out as a guest, stop at
+payment selection. Every action is a profile action run by the walker (so the refusal rule, the guard and the
+screenshots are the same as for a profile), and the actions taken are the profile written for a person."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus, urlencode, urljoin, urlsplit
+
+from probe.detect.place import find_place
+from probe.detect.vocabulary import NO_METHODS_TEXT, PAYMENT_HEADING
+from probe.discover.failures import SESSION_HINT, DiscoveryFailed, Failure
+from probe.discover.fingerprint import SIGNALS_JS, Identified, ask, identify
+from probe.discover.form import identity, option_for, text_for
+from probe.discover.knowledge import says
+from probe.discover.locate import literal, locator_for, role_of
+from probe.models import PageKind
+from probe.safety.refusal import click_refusal
+from probe.walk import profile as prof
+from probe.walk.flow import FlowError, Walker
+
+SCAN_JS = Path(__file__).with_name("scan.js").read_text(encoding="utf-8")
+# Pop-ups (a newsletter offer) that open a moment after the first page loads are waited for this long, once.
+FIRST_POPUP_WAIT_S = 1.0
+# How long the cart is watched for the item after add to cart (a drawer that opens after its request).
+CART_PROOF_S = 5.0
+CART_POLL_S = 0.2
+# Pages the search for the gift card may open, and checkout pages the walk may go through.
+MAX_SEARCH_PAGES = 6
+MAX_CHECKOUT_PAGES = 8
+PRODUCT_HREF = re.compile(r"/(p|product|products|item|items|dp|gift-?cards?|giftcertificates?)[/.-]", re.IGNORECASE)
+SIGN_IN_WORDS = re.compile(r"sign[\s-]*in|log[\s-]*in|anmelden|connexion|iniciar|accedi|inloggen|entrar|ログイン", re.I)
+
+
+@dataclass
+class Ask:
+    """What the walk looks for: the gift card's kind and amount, the store's address."""
+
+    url: str
+    gift_card: str = "store-digital"
+    amount: str = "50"
+
+
+@dataclass
+class Found:
+    """What the walk found: the platform, its steps (as a profile's), the one failure (if any)."""
+
+    identified: Identified = field(default_factory=lambda: Identified(None))
+    steps: list[prof.Step] = field(default_factory=list)
+    failure: DiscoveryFailed | None = None
+
+    def profile(self, url: str) -> prof.Profile:
+        """The way found, as an ordinary profile (a failed walk's profile ends where it stopped)."""
+        split = urlsplit(url)
+        start = (split.path or "/") + (f"?{split.query}" if split.query else "")
+        steps = self.steps or [prof.Step(name="open", actions=[prof.Goto(action="goto", url=literal(start))])]
+        platform = self.identified.platform or "no known platform"
+        return prof.Profile(
+            name=split.netloc or url,
+            description=f"Found by probe discover on {url} ({platform}). Read it, fix it, replay it.",
+            start_url=literal(start),
+            steps=steps,
+        )
+
+
+class Explorer:
+    """One walk without a profile on one page of one browser context."""
+
+    def __init__(self, walker: Walker, ask: Ask, progress: Any) -> None:
+        self.walker = walker
+        self.page = walker.page
+        self.ask = ask
+        self.progress = progress
+        self.found = Found()
+        self.lang = "en"
+        self.seen: dict[str, Any] = {}  # the last scan of the page
+        self.visited: set[str] = set()
+
+    # --- the walk ---------------------------------------------------------------------------------------------
+
+    async def run(self) -> Found:
+        try:
+            await self._open()
+            await self._find_gift_card()
+            await self._add_to_cart()
+            await self._to_checkout()
+            await self._checkout()
+        except DiscoveryFailed as failed:
+            self.found.failure = failed
+        return self.found
+
+    async def _open(self) -> None:
+        self.progress(f"opening {self.ask.url}")
+        try:
+            await self.walker.open(self.ask.url, "open store", record_success=False)
+        except FlowError as exc:
+            with contextlib.suppress(DiscoveryFailed, Exception):
+                self.seen = await self.page.evaluate(SCAN_JS)
+            if self.seen:
+                self._challenge()
+            raise DiscoveryFailed("the store did not answer", _cause(exc)) from None
+        await self.scan(popups=True)
+        cookies = [c["name"] for c in await self.page.context.cookies()]
+        signals = await self.page.evaluate(SIGNALS_JS, ask())
+        self.found.identified = identify(signals, cookies)
+        if self.found.identified.platform:
+            self.progress(f"platform: {self.found.identified.platform}")
+
+    async def _find_gift_card(self) -> None:
+        self.progress("looking for the gift card")
+        searched: list[str] = []
+        actions: list[prof.Action] = []
+        for _ in range(MAX_SEARCH_PAGES):
+            if self._is_gift_product():
+                break
+            link = self._best_gift_link()
+            if link is not None:
+                self.visited.add(link["href"])
+                actions.append(await self._click(link, "gift card", picture=False))
+                continue
+            search = self._next_search(searched)
+            if search is not None:
+                searched.append(search[0])
+                actions.append(await self._act("search", search[1], picture=False))
+                continue
+            recipe = self.found.identified.recipe
+            stock = [u for u in (recipe.gift_cards if recipe else []) if urljoin(self.page.url, u) not in self.visited]
+            if stock:
+                self.visited.add(urljoin(self.page.url, stock[0]))
+                actions.append(await self._act("gift card", prof.Goto(action="goto", url=literal(stock[0]))))
+                continue
+            break
+        if not self._is_gift_product():
+            words = f" (searched for {', '.join(repr(s) for s in searched)})" if searched else ""
+            if not self.seen.get("links") and not self.seen.get("buttons"):
+                raise DiscoveryFailed("not a shop", f"{self.page.url} shows nothing to follow or press")
+            raise DiscoveryFailed("no gift card found", f"no gift card among the links of {self.page.url}{words}")
+        await self.walker.picture_last_step(None)
+
+    async def _add_to_cart(self) -> None:
+        self.progress(f"choosing the gift card: {self.seen['h1'] or self.seen['title']}")
+        before = self._cart_count()
+        actions = await self._choose_amount() + await self._fill(required_only=True)
+        button = self._add_button()
+        assert button is not None  # _is_gift_product saw it
+        ref = await self._control(button)
+        actions.append(prof.Click(action="click", locator=ref))
+        await self._run("gift card into the cart", actions)
+        await self._prove_cart(before)
+
+    async def _to_checkout(self) -> None:
+        control = self._control_named("checkout")
+        ends = time.monotonic() + CART_PROOF_S
+        while control is None and self._control_named("cart") is None and time.monotonic() < ends:
+            # A mini-cart drawer slides in a moment after the cart count changes.
+            await asyncio.sleep(CART_POLL_S)
+            self.seen = await self.page.evaluate(SCAN_JS)
+            control = self._control_named("checkout")
+        if control is None:
+            cart = self._control_named("cart") or None
+            recipe = self.found.identified.recipe
+            if cart is not None:
+                await self._click(cart, "cart")
+            elif recipe and recipe.cart:
+                await self._act("cart", prof.Goto(action="goto", url=literal(recipe.cart)))
+            control = self._control_named("checkout")
+        if control is None:
+            raise DiscoveryFailed("payment selection not reached", f"no way to checkout on {self.page.url}")
+        await self._click(control, "checkout")
+
+    async def _checkout(self) -> None:
+        last: tuple[str, tuple[str, ...]] | None = None
+        for page_number in range(1, MAX_CHECKOUT_PAGES + 1):
+            if await self._at_payment():
+                return
+            self._challenge()
+            guest = self._control_named("guest")
+            if guest is not None:
+                await self._click(guest, "guest checkout")
+                continue
+            if self.seen["password"] and not self._address_fields():
+                if self._control_named("register") is not None:
+                    raise DiscoveryFailed(
+                        "guest checkout not offered",
+                        f"the checkout at {self.page.url} asks to sign in or register; " + SESSION_HINT,
+                    )
+                raise DiscoveryFailed(
+                    "sign-in required", f"the store shows its sign-in page {self.page.url}; {SESSION_HINT}"
+                )
+            here = (self.page.url, tuple(self.seen["alerts"]))
+            if last is not None and here[0] == last[0] and (self.seen["alerts"] or self.seen["invalid"]):
+                self._refused()
+            last = here
+            actions = await self._fill(required_only=False) + await self._choose_radios()
+            nxt = self._next_control()
+            if nxt is None:
+                raise DiscoveryFailed("payment selection not reached", f"nothing leads on from {self.page.url}")
+            actions.append(prof.Click(action="click", locator=await self._control(nxt)))
+            await self._run(f"checkout page {page_number}", actions)
+        if not await self._at_payment():
+            raise DiscoveryFailed("payment selection not reached", f"still no payment methods after {self.page.url}")
+
+    # --- looking ----------------------------------------------------------------------------------------------
+
+    async def scan(self, *, popups: bool = False) -> dict[str, Any]:
+        """Scan the page (dismissing a consent banner or pop-up first); bot protection stops the walk."""
+        await self._settled()
+        self.seen = await self.page.evaluate(SCAN_JS)
+        self.lang = self.seen["lang"] or self.lang
+        if popups and not self.seen["overlays"]:
+            waited = time.monotonic() + FIRST_POPUP_WAIT_S
+            while time.monotonic() < waited and not self.seen["overlays"]:
+                await asyncio.sleep(CART_POLL_S)
+                self.seen = await self.page.evaluate(SCAN_JS)
+        self._challenge()
+        for _ in range(3):
+            if not await self._dismiss():
+                break
+        return self.seen
+
+    async def _settled(self) -> None:
+        try:
+            await self.page.wait_for_load_state("load", timeout=self.walker.deadline.remaining_ms())
+        except Exception:  # noqa: BLE001 - a page still loading is scanned as it is
+            return
+
+    def _challenge(self) -> None:
+        text = f"{self.seen['title']} {self.seen['text'][:1500]}"
+        frames = [f for f in self.seen["frames"] if re.search("|".join(_frames()), f, re.I)]
+        if says("challenge", text) or frames:
+            what = frames[0][:60] if frames else self.seen["title"] or self.seen["h1"]
+            raise DiscoveryFailed(
+                "bot protection", f"{self.page.url} shows a challenge ({what}); probe does not solve it"
+            )
+
+    async def _dismiss(self) -> bool:
+        """Press a consent banner's reject / necessary-only, or a pop-up's close / no thanks; True when pressed."""
+        for overlay in self.seen["overlays"]:
+            controls = overlay["controls"]
+            consent = says("consent_words", overlay["text"])
+            pick = next((c for c in controls if consent and says("consent_reject", c["name"])), None)
+            pick = pick or next((c for c in controls if says("dismiss", c["name"])), None)
+            if pick is None or click_refusal(role_of(pick), pick["name"], pick["tag"]) is not None:
+                continue
+            what = "consent banner" if consent else "pop-up"
+            self.progress(f"dismissing the {what}: {pick['name']!r}")
+            await self._click(pick, f"dismiss the {what}", picture=False, rescan=False)
+            await asyncio.sleep(CART_POLL_S)
+            self.seen = await self.page.evaluate(SCAN_JS)
+            return True
+        return False
+
+    def _is_gift_product(self) -> bool:
+        heading = f"{self.seen['h1']} {self.seen['title']}"
+        return says("gift_card", heading) and not says("avoid", self.seen["h1"]) and self._add_button() is not None
+
+    def _add_button(self) -> dict[str, Any] | None:
+        return next((b for b in self._pressable() if says("add_to_cart", b["name"])), None)
+
+    def _pressable(self) -> list[dict[str, Any]]:
+        return [c for c in [*self.seen["buttons"], *self.seen["links"]] if c["name"] and not c.get("search")]
+
+    def _best_gift_link(self) -> dict[str, Any] | None:
+        kind_words = {"store-digital": ("digital", "physical"), "store-physical": ("physical", "digital")}
+        want, avoid = kind_words.get(self.ask.gift_card, ("digital", "physical"))
+        best: tuple[int, dict[str, Any]] | None = None
+        for link in self.seen["links"]:
+            href = link.get("href") or ""
+            if link["overlay"] or href in self.visited or not href.startswith(("http:", "https:", "file:")):
+                continue
+            named, addressed = says("gift_card", link["name"]), says("gift_card", href)
+            if not (named or addressed) or says("avoid", link["name"]) or says("avoid", href):
+                continue
+            score = 3 * named + addressed + 2 * bool(PRODUCT_HREF.search(href))
+            score += 2 * says(want, link["name"]) - 2 * says(avoid, link["name"])
+            if best is None or score > best[0]:
+                best = (score, link)
+        return best[1] if best else None
+
+    def _next_search(self, searched: list[str]) -> tuple[str, prof.Action] | None:
+        box = self.seen["search"]
+        if box is None:
+            recipe = self.found.identified.recipe
+            if recipe is None or recipe.search is None:
+                return None
+            words = next((w for w in _search_words(self.lang) if w not in searched), None)
+            return (
+                (words, prof.Goto(action="goto", url=literal(recipe.search.replace("{q}", quote_plus(words)))))
+                if words
+                else None
+            )
+        words = next((w for w in _search_words(self.lang) if w not in searched), None)
+        if words is None or not box["get"]:
+            return None
+        query = urlencode([*[(n, v) for n, v in box["hidden"] if n], (box["name"], words)])
+        target = urlsplit(box["action"])
+        return words, prof.Goto(action="goto", url=literal(f"{target.path or '/'}?{query}"))
+
+    def _control_named(self, kind: str) -> dict[str, Any] | None:
+        for control in self._pressable():
+            if not says(kind, control["name"]) or (kind != "add_to_cart" and says("add_to_cart", control["name"])):
+                continue
+            if click_refusal(role_of(control), control["name"], control["tag"]) is None:
+                return control
+        return None
+
+    def _next_control(self) -> dict[str, Any] | None:
+        named = self._control_named("next")
+        if named is not None:
+            return named
+        submits: list[dict[str, Any]] = [
+            b for b in self.seen["buttons"] if b["form"] is not None and b["type"] in ("submit", "") and not b["search"]
+        ]
+        for b in submits:
+            if not b["overlay"] and b["name"] and click_refusal(role_of(b), b["name"], b["tag"], b["type"]) is None:
+                if not SIGN_IN_WORDS.search(b["name"]) and not says("add_to_cart", b["name"]):
+                    return b
+        return None
+
+    def _cart_count(self) -> int | None:
+        numbers = self.seen["cart_numbers"]
+        return max(numbers) if numbers else None
+
+    def _address_fields(self) -> list[dict[str, Any]]:
+        return [f for f in self.seen["fields"] if not f["overlay"] and f["type"] not in ("email",)]
+
+    async def _at_payment(self) -> bool:
+        place = await find_place(
+            self.page, no_methods=NO_METHODS_TEXT, title=self.seen["title"], heading=self.seen["h1"]
+        )
+        if place.kind is PageKind.payment:
+            heading = self.seen["h1"]
+            wait: prof.WaitFor
+            if heading and re.search(PAYMENT_HEADING, heading, re.I):
+                wait = prof.WaitFor(
+                    action="wait_for", locator=prof.Locator(role="heading", name=literal(heading), exact=True)
+                )
+            else:
+                wait = prof.WaitFor(action="wait_for", url=literal("**" + urlsplit(self.page.url).path))
+            self.found.steps.append(prof.Step(name="payment selection", guide_step=5, actions=[wait]))
+            return True
+        return False
+
+    def _refused(self) -> None:
+        field_name = self.seen["invalid"][0] if self.seen["invalid"] else None
+        said = self.seen["alerts"][0] if self.seen["alerts"] else "the page came back unchanged"
+        which = f"{field_name}: " if field_name else ""
+        raise DiscoveryFailed("the address form was refused", f"{which}{said} ({self.page.url})")
+
+    # --- acting -----------------------------------------------------------------------------------------------
+
+    async def _choose_amount(self) -> list[prof.Action]:
+        for f in self.seen["fields"]:
+            if f["tag"] == "select" and not f["overlay"] and (says("amount", f["label"]) or says("amount", f["name"])):
+                value = _amount_option(f["options"], self.ask.amount)
+                if value is not None:
+                    return [
+                        prof.Select(action="select", locator=await locator_for(self.walker, f), value=literal(value))
+                    ]
+        for group in self.seen["radios"]:
+            labels = [o["label"] for o in group["options"]]
+            if says("amount", group["name"]) or all(re.search(r"\d", label) for label in labels):
+                pick = _amount_radio(group["options"], self.ask.amount)
+                if pick is not None:
+                    spec = await locator_for(self.walker, {**pick, "name": pick["label"]}, role="radio")
+                    return [prof.Check(action="check", locator=spec)]
+        return []
+
+    async def _fill(self, *, required_only: bool) -> list[prof.Action]:
+        who = identity(self.lang)
+        actions: list[prof.Action] = []
+        for f in self.seen["fields"]:
+            if f["overlay"] or f["value"] or (required_only and not f["required"]):
+                continue
+            if f["type"] == "checkbox":
+                continue
+            spec = await locator_for(self.walker, f)
+            if f["tag"] == "select":
+                value = option_for(f, who)
+                if value is not None:
+                    actions.append(prof.Select(action="select", locator=spec, value=literal(value)))
+                continue
+            text = text_for(f, who)
+            if text is not None:
+                actions.append(prof.Fill(action="fill", locator=spec, value=literal(text)))
+        return actions
+
+    async def _choose_radios(self) -> list[prof.Action]:
+        actions: list[prof.Action] = []
+        for group in self.seen["radios"]:
+            if any(o["checked"] for o in group["options"]):
+                continue
+            pick = next((o for o in group["options"] if not o["disabled"]), None)
+            if pick is not None:
+                spec = await locator_for(self.walker, {**pick, "name": pick["label"]}, role="radio")
+                actions.append(prof.Check(action="check", locator=spec))
+        return actions
+
+    async def _control(self, entry: dict[str, Any]) -> prof.Locator:
+        return await locator_for(self.walker, entry, role=role_of(entry))
+
+    async def _click(
+        self, entry: dict[str, Any], name: str, *, picture: bool = True, rescan: bool = True
+    ) -> prof.Action:
+        action = prof.Click(action="click", locator=await self._control(entry))
+        return await self._act(name, action, picture=picture, rescan=rescan)
+
+    async def _act(self, name: str, action: prof.Action, *, picture: bool = True, rescan: bool = True) -> prof.Action:
+        await self._run(name, [action], picture=picture, rescan=rescan)
+        return action
+
+    async def _run(self, name: str, actions: list[prof.Action], *, picture: bool = True, rescan: bool = True) -> None:
+        """Run actions as one profile step through the walker (refusal rule, guard, screenshot), keep it, rescan."""
+        step = prof.Step(name=name, actions=actions)
+        self.progress(f"step: {name}")
+        try:
+            await self.walker.run_step(step, picture=picture)
+        except FlowError as exc:
+            self.found.steps.append(step)
+            filled = any(isinstance(a, prof.Fill | prof.Select) for a in actions)
+            with contextlib.suppress(Exception):
+                self.seen = await self.page.evaluate(SCAN_JS)
+            if filled and (self.seen["invalid"] or self.seen["alerts"]) and not self.seen["password"]:
+                self._refused()
+            failure: Failure = "payment selection not reached"
+            if self.walker.sign_in_cause() is not None:
+                failure = "sign-in required"
+            raise DiscoveryFailed(failure, _cause(exc)) from None
+        self.found.steps.append(step)
+        if rescan:
+            await self.scan()
+
+    async def _prove_cart(self, before: int | None) -> None:
+        """The cart count went up, a mini-cart shows the gift card, or the cart page lists it; else the step failed."""
+        ends = time.monotonic() + CART_PROOF_S
+        while True:
+            if self.seen["password"]:
+                raise DiscoveryFailed("sign-in required", f"adding to the cart led to {self.page.url}; {SESSION_HINT}")
+            count = self._cart_count()
+            if count is not None and count > (before or 0):
+                return
+            if any(says("gift_card", panel) for panel in self.seen["panels"]):
+                return
+            on_cart_page = says("cart", self.seen["h1"]) or says("cart", urlsplit(self.page.url).path)
+            if on_cart_page and says("gift_card", self.seen["text"]) and self._control_named("checkout") is not None:
+                return
+            if time.monotonic() >= ends:
+                raise DiscoveryFailed(
+                    "the cart did not change after add to cart",
+                    f"the cart shows {count if count is not None else 'no count'} at {self.page.url}",
+                )
+            await asyncio.sleep(CART_POLL_S)
+            self.seen = await self.page.evaluate(SCAN_JS)
+
+
+def _cause(exc: Exception) -> str:
+    return re.sub(r"^step '[^']*' failed: ", "", str(exc))
+
+
+def _frames() -> list[str]:
+    from probe.discover.knowledge import vocabulary
+
+    return vocabulary().words["challenge"].frames
+
+
+def _search_words(lang: str) -> list[str]:
+    from probe.discover.knowledge import search_words
+
+    return search_words(lang)
+
+
+def _amount_option(options: list[dict[str, str]], amount: str) -> str | None:
+    real = [o for o in options if o["value"]]
+    for o in real:
+        if re.search(rf"(?<![\d.,]){re.escape(amount)}(?![\d])", o["text"]) or o["value"] == amount:
+            return o["value"]
+    return real[0]["value"] if real else None
+
+
+def _amount_radio(options: list[dict[str, Any]], amount: str) -> dict[str, Any] | None:
+    usable = [o for o in options if not o["disabled"]]
+    for o in usable:
+        if re.search(rf"(?<![\d.,]){re.escape(amount)}(?![\d])", o["label"]):
+            return o
+    return usable[0] if usable else None
