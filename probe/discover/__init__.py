@@ -25,6 +25,9 @@ def profile_yaml(found: Found, url: str) -> str:
     """The way found, as a profile file a person can read, fix and replay."""
     profile = found.profile(url)
     data = profile.model_dump(mode="json", exclude_defaults=True)
+    for step in data["steps"]:
+        # Each action reads as its kind first: {action: click, locator: …}.
+        step["actions"] = [{"action": a["action"], **a} for a in step["actions"]]
     head = (
         f"# Found by `probe discover {url}` on {dt.date.today().isoformat()}"
         + (f" ({found.identified.platform})" if found.identified.platform else "")

@@ -347,6 +347,9 @@ async def _discover(
     discovery = summary(found, url)
     await asyncio.to_thread((staging / DISCOVERED).write_text, discovery.profile, "utf-8")
     if found.failure is not None:
+        if not walker.steps or walker.steps[-1].ok:
+            # The failure's own step, with the picture of where the walk stopped.
+            await walker.record(found.failure.name, time.monotonic(), error=str(found.failure), fatal=False)
         return discovery, str(found.failure)
     await walker.record("payment selection", time.monotonic(), picture=False)
     return discovery, None
