@@ -20,7 +20,7 @@ from probe.discover import FAILURES
 from probe.models import OptionState, Outcome
 from probe.walk.profile import load_profile
 
-HAND = Path(__file__).parent / "data" / "shops"
+HAND = Path(__file__).parents[1] / "mock_store" / "shops" / "profiles"
 TODAY = "2026-11-25"
 runner = CliRunner()
 
@@ -55,6 +55,7 @@ def test_no_profile_reaches_payment_and_agrees_with_the_hand_written_profile(
     saved = tmp_path / "found" / "discovered-profile.yaml"
     assert saved.read_text(encoding="utf-8") == discovery.profile
     assert found.report.run.profile == "discovered (discovered-profile.yaml)"
+    assert 'href="discovered-profile.yaml"' in (tmp_path / "found" / "report.html").read_text(encoding="utf-8")
     replayed = check(checks, url, tmp_path / "replay", profile=saved)
     assert seen(replayed) == seen(found)
     assert replayed.report.discovery is None
