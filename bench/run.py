@@ -309,7 +309,7 @@ def figure_e(rounds: int, work: Path) -> None:
     hand_profiles = ROOT / "mock_store" / "shops" / "profiles"
 
     def walk_seconds(url: str, out: Path, *extra: str) -> float:
-        measure([PROBE, "check", url, "--out", str(out), "--json", *extra], expect_codes=(0,))
+        measure([PROBE, "check", url, "--out", str(out), "--json", "--timeout", "180", *extra], expect_codes=(0,))
         return float(json.loads((out / "report.json").read_text(encoding="utf-8"))["run"]["duration_s"])
 
     with serve_app_in_thread(create_shops_app(), name="shops") as base:

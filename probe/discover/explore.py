@@ -145,7 +145,7 @@ class Explorer:
 
     async def _add_to_cart(self) -> None:
         self.progress(f"choosing the gift card: {self.seen['h1'] or self.seen['title']}")
-        before = self._cart_count()
+        before = (self._cart_count(), tuple(self.seen["cart_text"]))
         actions = await self._choose_amount() + await self._fill(required_only=True)
         button = self._add_button()
         assert button is not None  # _is_gift_product saw it
@@ -184,7 +184,8 @@ class Explorer:
             if guest is not None:
                 await self._click(guest, "guest checkout")
                 continue
-            if self.seen["password"] and not self._address_fields():
+            guest_radio = self._guest_radio()
+            if self.seen["password"] and not self._address_fields() and guest_radio is None:
                 if self._control_named("register") is not None:
                     raise DiscoveryFailed(
                         "guest checkout not offered",
@@ -197,7 +198,7 @@ class Explorer:
             if last is not None and here[0] == last[0] and (self.seen["alerts"] or self.seen["invalid"]):
                 self._refused()
             last = here
-            actions = await self._fill(required_only=False) + await self._choose_radios()
+            actions = await self._fill(required_only=False) + await self._choose_radios(guest_radio)
             nxt = self._next_control()
             if nxt is None:
                 raise DiscoveryFailed("payment selection not reached", f"nothing leads on from {self.page.url}")
@@ -391,12 +392,24 @@ class Explorer:
                 actions.append(prof.Fill(action="fill", locator=spec, value=literal(text)))
         return actions
 
-    async def _choose_radios(self) -> list[prof.Action]:
+    def _guest_radio(self) -> dict[str, Any] | None:
+        """A "check out as a guest" choice among radio buttons (a sign-in / guest / register form)."""
+        for group in self.seen["radios"]:
+            for option in group["options"]:
+                if says("guest", option["label"]) and not option["disabled"]:
+                    return dict(option)
+        return None
+
+    async def _choose_radios(self, guest: dict[str, Any] | None = None) -> list[prof.Action]:
+        """The guest choice where there is one; in every other group with nothing chosen, the first option."""
         actions: list[prof.Action] = []
         for group in self.seen["radios"]:
-            if any(o["checked"] for o in group["options"]):
+            if guest is not None and any(o["ref"] == guest["ref"] for o in group["options"]):
+                pick: dict[str, Any] | None = guest
+            elif any(o["checked"] for o in group["options"]):
                 continue
-            pick = next((o for o in group["options"] if not o["disabled"]), None)
+            else:
+                pick = next((o for o in group["options"] if not o["disabled"]), None)
             if pick is not None:
                 spec = await locator_for(self.walker, {**pick, "name": pick["label"]}, role="radio")
                 actions.append(prof.Check(action="check", locator=spec))
@@ -436,24 +449,31 @@ class Explorer:
         if rescan:
             await self.scan()
 
-    async def _prove_cart(self, before: int | None) -> None:
-        """The cart count went up, a mini-cart shows the gift card, or the cart page lists it; else the step failed."""
+    async def _prove_cart(self, before: tuple[int | None, tuple[str, ...]]) -> None:
+        """The cart count (or total) went up, a mini-cart or the store's notice shows the gift card, or the cart page
+        lists it; else the step failed."""
         ends = time.monotonic() + CART_PROOF_S
+        count_before, text_before = before
         while True:
             if self.seen["password"]:
                 raise DiscoveryFailed("sign-in required", f"adding to the cart led to {self.page.url}; {SESSION_HINT}")
             count = self._cart_count()
-            if count is not None and count > (before or 0):
+            if count is not None and count > (count_before or 0):
                 return
             if any(says("gift_card", panel) for panel in self.seen["panels"]):
+                return
+            if any(says("gift_card", n) and says("cart", n) for n in self.seen["notices"]):
+                return
+            text = tuple(self.seen["cart_text"])
+            if text and text_before and text != text_before and any(re.search(r"[1-9]", t) for t in text):
                 return
             on_cart_page = says("cart", self.seen["h1"]) or says("cart", urlsplit(self.page.url).path)
             if on_cart_page and says("gift_card", self.seen["text"]) and self._control_named("checkout") is not None:
                 return
             if time.monotonic() >= ends:
+                shows = count if count is not None else (text[0] if text else "no count")
                 raise DiscoveryFailed(
-                    "the cart did not change after add to cart",
-                    f"the cart shows {count if count is not None else 'no count'} at {self.page.url}",
+                    "the cart did not change after add to cart", f"the cart shows {shows!r} at {self.page.url}"
                 )
             await asyncio.sleep(CART_POLL_S)
             self.seen = await self.page.evaluate(SCAN_JS)

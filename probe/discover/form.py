@@ -9,6 +9,9 @@ from probe.discover.knowledge import field_kind, says
 
 # Fields never typed into, whatever the store marks required.
 NEVER = frozenset({"card", "password"})
+# Fields filled even when the store does not mark them required (an address a store checks on the next page); any
+# other optional field (a phone number a store validates, a note) is left empty.
+ESSENTIAL = frozenset({"email", "given_name", "family_name", "full_name", "line1", "postcode", "city", "state"})
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ def text_for(field: dict[str, Any], who: Identity) -> str | None:
         return None
     if recipient(field):
         return RECIPIENT.get(kind or "full_name", RECIPIENT["full_name"]) if kind != "message" else "Enjoy!"
+    if not field["required"] and kind not in ESSENTIAL:
+        return None
     value = who.value(kind) if kind else None
     if value is None and field["required"]:
         return "Test"

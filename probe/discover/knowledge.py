@@ -123,7 +123,9 @@ def field_kind(autocomplete: str, *names: str) -> str | None:
     for name in names:
         if not name:
             continue
+        # billing_first_name, shippingPostcode, address[city]: words as a label would write them.
+        spaced = re.sub(r"[_.\[\]]+", " ", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name))
         for kind, _, words in _field_patterns():
-            if words.search(name):
+            if words.search(spaced):
                 return kind
     return None

@@ -25,7 +25,7 @@
   const out = { url: location.href, title: document.title, lang: (document.documentElement.lang || "").slice(0, 2).toLowerCase(),
     h1: norm((document.querySelector("h1") || {}).innerText || ""), text: (document.body ? document.body.innerText : "").slice(0, 4000),
     frames: [...document.querySelectorAll("iframe")].map((f) => norm([f.title, f.name, f.id, f.className, f.getAttribute("src")].join(" "))).slice(0, 20),
-    password: false, overlays: [], links: [], buttons: [], fields: [], radios: [], search: null, cart_numbers: [], alerts: [], invalid: [], panels: [] };
+    password: false, overlays: [], links: [], buttons: [], fields: [], radios: [], search: null, cart_numbers: [], alerts: [], invalid: [], panels: [], notices: [], cart_text: [] };
   const clickables = "a[href], button, input[type=submit], input[type=button], input[type=image], [role=button], [role=link]";
   const overlayEls = new Set();
   for (const el of document.querySelectorAll("body *")) {
@@ -93,6 +93,15 @@
     const m = t.match(/^\(?(\d{1,3})\)?$/) || t.match(/\((\d{1,3})\)/) || (el.getAttribute("aria-label") || "").match(/(\d{1,3})\s+\w+/);
     if (m) out.cart_numbers.push(Number(m[1]));
     if (out.cart_numbers.length >= 6) break;
+  }
+  for (const el of document.querySelectorAll("[role=status], .alert, .messages, .message, .notice, .woocommerce-message, [class*=toast], [class*=flash]")) {
+    if (shown(el) && norm(el.innerText)) out.notices.push(norm(el.innerText).slice(0, 300));
+    if (out.notices.length >= 6) break;
+  }
+  for (const el of document.querySelectorAll("header a[href], [id*=cart], [id*=basket], [class*=cart], [class*=basket], [class*=minicart]")) {
+    const key = [el.id, typeof el.className === "string" ? el.className : "", el.tagName === "A" ? el.getAttribute("href") : ""].join(" ");
+    if (cartWords.test(key) && shown(el)) out.cart_text.push(norm(el.textContent).slice(0, 80));
+    if (out.cart_text.length >= 4) break;
   }
   for (const el of document.querySelectorAll("aside, [role=dialog], [class*=drawer], [class*=mini-cart], [class*=minicart], [id*=drawer], [id*=cart]")) {
     if (shown(el) && norm(el.innerText)) out.panels.push(norm(el.innerText).slice(0, 600));
