@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test test-fast setup browser lint typecheck bench store clean
+.PHONY: demo test test-fast test-real-stores setup browser lint typecheck bench store clean
 
 demo: setup
 	$(VENV)/bin/probe check --out probe-report
@@ -18,6 +18,13 @@ test: setup
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# The real stores of tests/real_stores (django-oscar + django-oscar-accounts from PyPI, pinned, in a venv of their
+# own under .real-stores/): install them (a no-op when installed), then drive probe check against them.
+test-real-stores: setup
+	sh scripts/real-stores/oscar/install.sh
+	$(PY) -m pytest tests/real_stores $(PYTEST_ARGS)
+	@cat .real-stores/oscar/results.md 2>/dev/null || true
 
 setup: $(STAMP) browser
 
