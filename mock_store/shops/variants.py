@@ -12,7 +12,9 @@ from typing import Literal
 Checkout = Literal["multi", "single"]
 Fork = Literal["none", "guest", "no-guest"]
 Credit = Literal["greyed", "selectable"]
-Fault = Literal["none", "no-gift", "stuck-cart", "sign-in-wall", "challenge", "address-refused", "closed"]
+Fault = Literal[
+    "none", "no-gift", "stuck-cart", "sign-in-wall", "challenge", "address-refused", "closed", "order-first"
+]
 
 # The words each shop shows, by language. (German as German shops write it: "In den Warenkorb", "Zur Kasse",
 # "Als Gast bestellen", "Guthaben"; the order button "Zahlungspflichtig bestellen" is the one German law asks for.)
@@ -206,6 +208,7 @@ FAULTS: dict[str, Fault] = {
     "challenge": "challenge",
     "far-post": "address-refused",
     "closed": "closed",
+    "order-first": "order-first",  # the delivery page's only way on is its order button; payment comes after it
 }
 VARIANTS: dict[str, Variant] = {
     **{v.name: v for v in (ATELIER, HARBOR, KAUFHAUS)},

@@ -201,7 +201,7 @@ class Explorer:
             actions = await self._fill(required_only=False) + await self._choose_radios(guest_radio)
             nxt = self._next_control()
             if nxt is None:
-                raise DiscoveryFailed("payment selection not reached", f"nothing leads on from {self.page.url}")
+                raise DiscoveryFailed("payment selection not reached", self._dead_end())
             actions.append(prof.Click(action="click", locator=await self._control(nxt)))
             await self._run(f"checkout page {page_number}", actions)
         if not await self._at_payment():
@@ -335,7 +335,9 @@ class Explorer:
         place = await find_place(
             self.page, no_methods=NO_METHODS_TEXT, title=self.seen["title"], heading=self.seen["h1"]
         )
-        if place.kind is PageKind.payment:
+        # An order button alone proves nothing about payment methods: the walk goes on (or stops, never pressing it).
+        methods = [e for e in place.evidence if not e.startswith("an order button")]
+        if place.kind is PageKind.payment and methods:
             heading = self.seen["h1"]
             wait: prof.WaitFor
             if heading and re.search(PAYMENT_HEADING, heading, re.I):
@@ -347,6 +349,15 @@ class Explorer:
             self.found.steps.append(prof.Step(name="payment selection", guide_step=5, actions=[wait]))
             return True
         return False
+
+    def _dead_end(self) -> str:
+        """Why nothing leads on: the only way on is an order control (never pressed), or there is none at all."""
+        for b in self.seen["buttons"]:
+            if b["form"] is not None and not b["search"] and b["name"]:
+                why = click_refusal(role_of(b), b["name"], b["tag"], b["type"])
+                if why is not None:
+                    return f"the only way on from {self.page.url} is {b['name']!r}, which probe never presses ({why})"
+        return f"nothing leads on from {self.page.url}"
 
     def _refused(self) -> None:
         field_name = self.seen["invalid"][0] if self.seen["invalid"] else None
