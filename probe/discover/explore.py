@@ -116,10 +116,12 @@ class Explorer:
         self.progress("looking for the gift card")
         searched: list[str] = []
         actions: list[prof.Action] = []
+        listing = False  # a page of search results: its gift card's own page is opened, not bought from the list
         for _ in range(MAX_SEARCH_PAGES):
-            if self._is_gift_product():
-                break
             link = self._best_gift_link()
+            if self._is_gift_product() and not (listing and link is not None):
+                break
+            listing = False
             if link is not None:
                 self.visited.add(link["href"])
                 actions.append(await self._click(link, "gift card", picture=False))
@@ -128,6 +130,7 @@ class Explorer:
             if search is not None:
                 searched.append(search[0])
                 actions.append(await self._act("search", search[1], picture=False))
+                listing = True
                 continue
             recipe = self.found.identified.recipe
             stock = [u for u in (recipe.gift_cards if recipe else []) if urljoin(self.page.url, u) not in self.visited]
@@ -197,9 +200,12 @@ class Explorer:
             here = (self.page.url, tuple(self.seen["alerts"]))
             if last is not None and here[0] == last[0] and (self.seen["alerts"] or self.seen["invalid"]):
                 self._refused()
+            if last is not None and here == last:
+                raise DiscoveryFailed("payment selection not reached", f"the checkout came back to {self.page.url}")
             last = here
-            actions = await self._fill(required_only=False) + await self._choose_radios(guest_radio)
-            nxt = self._next_control()
+            actions = await self._fill(required_only=False, auth=guest_radio is not None)
+            actions += await self._choose_radios(guest_radio)
+            nxt = self._next_control(self._forms_of(actions))
             if nxt is None:
                 raise DiscoveryFailed("payment selection not reached", self._dead_end())
             actions.append(prof.Click(action="click", locator=await self._control(nxt)))
@@ -311,12 +317,25 @@ class Explorer:
                 return control
         return None
 
-    def _next_control(self) -> dict[str, Any] | None:
+    def _forms_of(self, actions: list[prof.Action]) -> set[int]:
+        """The forms of the fields and choices this page's actions fill (their submit is the way on)."""
+        if not actions:
+            return set()
+        entries = [*self.seen["fields"], *(o for g in self.seen["radios"] for o in g["options"])]
+        return {e["fi"] for e in entries if e["fi"] >= 0 and not e.get("value") and not e.get("auth")}
+
+    def _next_control(self, forms: set[int] | None = None) -> dict[str, Any] | None:
+        """A control named like going on, else the submit button of the form being filled."""
         named = self._control_named("next")
         if named is not None:
             return named
         submits: list[dict[str, Any]] = [
-            b for b in self.seen["buttons"] if b["form"] is not None and b["type"] in ("submit", "") and not b["search"]
+            b
+            for b in self.seen["buttons"]
+            if b["form"] is not None
+            and b["type"] in ("submit", "")
+            and not b["search"]
+            and (not forms or b["fi"] in forms)
         ]
         for b in submits:
             if not b["overlay"] and b["name"] and click_refusal(role_of(b), b["name"], b["tag"], b["type"]) is None:
@@ -329,7 +348,12 @@ class Explorer:
         return max(numbers) if numbers else None
 
     def _address_fields(self) -> list[dict[str, Any]]:
-        return [f for f in self.seen["fields"] if not f["overlay"] and f["type"] not in ("email",)]
+        """Fields to fill that are not a sign-in or registration form's (a form with a password field)."""
+        return [
+            f
+            for f in self.seen["fields"]
+            if not f["overlay"] and not f["auth"] and f["tag"] != "select" and f["type"] != "email"
+        ]
 
     async def _at_payment(self) -> bool:
         place = await find_place(
@@ -384,11 +408,13 @@ class Explorer:
                     return [prof.Check(action="check", locator=spec)]
         return []
 
-    async def _fill(self, *, required_only: bool) -> list[prof.Action]:
+    async def _fill(self, *, required_only: bool, auth: bool = False) -> list[prof.Action]:
+        """Fill the empty fields (only the required ones when asked); a sign-in form's only when checking out as a
+        guest through it (its e-mail; never a password)."""
         who = identity(self.lang)
         actions: list[prof.Action] = []
         for f in self.seen["fields"]:
-            if f["overlay"] or f["value"] or (required_only and not f["required"]):
+            if f["overlay"] or (f["auth"] and not auth) or f["value"] or (required_only and not f["required"]):
                 continue
             if f["type"] == "checkbox":
                 continue

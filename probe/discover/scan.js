@@ -26,6 +26,12 @@
     h1: norm((document.querySelector("h1") || {}).innerText || ""), text: (document.body ? document.body.innerText : "").slice(0, 4000),
     frames: [...document.querySelectorAll("iframe")].map((f) => norm([f.title, f.name, f.id, f.className, f.getAttribute("src")].join(" "))).slice(0, 20),
     password: false, overlays: [], links: [], buttons: [], fields: [], radios: [], search: null, cart_numbers: [], alerts: [], invalid: [], panels: [], notices: [], cart_text: [] };
+  const searchName = /^(q|s|search|query|keywords?|search_query|searchterm)$/i;
+  const isSearch = (el) => (el.getAttribute("type") || "").toLowerCase() === "search" || el.getAttribute("role") === "searchbox" ||
+    !!el.closest("[role=search]") || searchName.test(el.name || "");
+  const searchForms = new Set([...document.querySelectorAll("input")].filter(isSearch).map((i) => i.form).filter(Boolean));
+  const forms = [...document.forms];
+  const formOf = (el) => (el.form ? forms.indexOf(el.form) : -1);
   const clickables = "a[href], button, input[type=submit], input[type=button], input[type=image], [role=button], [role=link]";
   const overlayEls = new Set();
   for (const el of document.querySelectorAll("body *")) {
@@ -45,7 +51,8 @@
     if (el.tagName === "A") { entry.href = el.href; if (out.links.length < 500) out.links.push(entry); }
     else if (out.buttons.length < 200) {
       entry.form = el.form ? el.form.getAttribute("action") || "" : null;
-      entry.search = !!el.closest("[role=search]") || (!!el.form && !!el.form.querySelector("input[type=search], [role=searchbox]"));
+      entry.fi = formOf(el);
+      entry.search = !!el.closest("[role=search]") || (!!el.form && searchForms.has(el.form));
       out.buttons.push(entry);
     }
   }
@@ -59,16 +66,15 @@
       const key = el.name || el.id;
       if (!groups.has(key)) groups.set(key, { name: el.name, options: [] });
       const box = el.closest("label") || el;
-      if (shown(el) || shown(box)) groups.get(key).options.push({ ref: ref(el), label, checked: el.checked, disabled: el.disabled });
+      if (shown(el) || shown(box)) groups.get(key).options.push({ ref: ref(el), label, checked: el.checked, disabled: el.disabled, fi: formOf(el) });
       continue;
     }
     if (!shown(el) || el.disabled || el.readOnly) continue;
-    const searchy = type === "search" || el.getAttribute("role") === "searchbox" || !!el.closest("[role=search]") ||
-      /^(q|s|search|query|keywords?|search_query|searchterm)$/i.test(el.name || "");
+    const searchy = isSearch(el);
     const entry = { ref: ref(el), tag: el.tagName.toLowerCase(), type, name: el.name || "", id: el.id || "",
       autocomplete: (el.getAttribute("autocomplete") || "").toLowerCase(), label: labelOf(el), placeholder: el.getAttribute("placeholder") || "",
       required: el.required || el.getAttribute("aria-required") === "true", value: el.type === "checkbox" ? (el.checked ? "on" : "") : el.value,
-      invalid: el.getAttribute("aria-invalid") === "true", overlay: [...overlayEls].some((o) => o.contains(el)),
+      invalid: el.getAttribute("aria-invalid") === "true", auth: !!el.form && !!el.form.querySelector("input[type=password]"), fi: formOf(el), overlay: [...overlayEls].some((o) => o.contains(el)),
       options: el.tagName === "SELECT" ? [...el.options].map((o) => ({ value: o.value, text: norm(o.textContent) })).slice(0, 300) : [] };
     if (searchy && !out.search && el.tagName === "INPUT") {
       const form = el.form;
