@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from probe.discover import reading as read
 from probe.discover.fingerprint import ask, identify
 from probe.discover.form import identity, kind_of, option_for, text_for
 from probe.discover.knowledge import fingerprints, recipes, says, search_words, vocabulary
@@ -131,3 +132,66 @@ def test_card_and_password_fields_are_never_typed_into_and_a_recipient_gets_test
     assert text_for(field("Phone", required=False), who) is None
     country = {**field("Country"), "options": [{"value": "", "text": "—"}, {"value": "DE", "text": "Deutschland"}]}
     assert option_for(country, identity("de")) == "DE"
+
+
+def link(name: str, href: str, **extra: object) -> dict:
+    return {"name": name, "href": href, "overlay": False, "tag": "a", "role": "", **extra}
+
+
+def button(name: str, *, fi: int = 0, search: bool = False, type_: str = "submit") -> dict:
+    return {
+        "name": name,
+        "tag": "button",
+        "role": "",
+        "type": type_,
+        "form": "",
+        "fi": fi,
+        "search": search,
+        "overlay": False,
+    }
+
+
+def seen(**parts: object) -> dict:
+    empty = {
+        "links": [],
+        "buttons": [],
+        "fields": [],
+        "radios": [],
+        "frames": [],
+        "title": "",
+        "h1": "",
+        "text": "",
+        "invalid": [],
+        "alerts": [],
+    }
+    return {**empty, **parts}
+
+
+def test_the_gift_card_link_of_the_kind_asked_wins_and_balance_links_are_left() -> None:
+    page = seen(
+        links=[
+            link("Check your gift card balance", "https://s.example/gift-card-balance"),
+            link("Gift cards", "https://s.example/c/gift-cards"),
+            link("Printed Gift Card", "https://s.example/p/printed-gift-card"),
+            link("Digital Gift Card", "https://s.example/p/digital-gift-card"),
+        ]
+    )
+    assert read.best_gift_link(page, set(), "store-digital")["name"] == "Digital Gift Card"
+    assert read.best_gift_link(page, set(), "store-physical")["name"] == "Printed Gift Card"
+    followed = {"https://s.example/p/digital-gift-card", "https://s.example/p/printed-gift-card"}
+    assert read.best_gift_link(page, followed, "store-digital")["name"] == "Gift cards"
+
+
+def test_the_way_on_is_never_an_order_control_nor_a_search_or_language_form() -> None:
+    page = seen(buttons=[button("Search", fi=0, search=True), button("Go", fi=1), button("Place order", fi=2)])
+    assert read.next_control(page, {2}) is None
+    assert "'Place order', which probe never presses" in read.dead_end(page, "https://s.example/checkout")
+    page["buttons"].append(button("Continue to payment", fi=2))
+    assert read.next_control(page, {2})["name"] == "Continue to payment"
+
+
+def test_a_challenge_is_recognised_by_its_words_or_its_frame() -> None:
+    frames = vocabulary().words["challenge"].frames
+    assert read.challenge(seen(title="Just a moment..."), frames)
+    assert read.challenge(seen(frames=["Widget containing a Cloudflare security challenge"]), frames)
+    assert read.challenge(seen(title="Gift cards", text="Buy a gift card"), frames) is None

@@ -15,10 +15,11 @@ from urllib.parse import quote_plus, urlencode, urljoin, urlsplit
 
 from probe.detect.place import find_place
 from probe.detect.vocabulary import NO_METHODS_TEXT, PAYMENT_HEADING
+from probe.discover import reading as read
 from probe.discover.failures import SESSION_HINT, DiscoveryFailed, Failure
 from probe.discover.fingerprint import SIGNALS_JS, Identified, ask, identify
 from probe.discover.form import identity, option_for, text_for
-from probe.discover.knowledge import says
+from probe.discover.knowledge import says, search_words, vocabulary
 from probe.discover.locate import literal, locator_for, role_of
 from probe.models import PageKind
 from probe.safety.refusal import click_refusal
@@ -34,8 +35,6 @@ CART_POLL_S = 0.2
 # Pages the search for the gift card may open, and checkout pages the walk may go through.
 MAX_SEARCH_PAGES = 6
 MAX_CHECKOUT_PAGES = 8
-PRODUCT_HREF = re.compile(r"/(p|product|products|item|items|dp|gift-?cards?|giftcertificates?)[/.-]", re.IGNORECASE)
-SIGN_IN_WORDS = re.compile(r"sign[\s-]*in|log[\s-]*in|anmelden|connexion|iniciar|accedi|inloggen|entrar|ログイン", re.I)
 
 
 @dataclass
@@ -115,31 +114,30 @@ class Explorer:
     async def _find_gift_card(self) -> None:
         self.progress("looking for the gift card")
         searched: list[str] = []
-        actions: list[prof.Action] = []
         listing = False  # a page of search results: its gift card's own page is opened, not bought from the list
         for _ in range(MAX_SEARCH_PAGES):
-            link = self._best_gift_link()
-            if self._is_gift_product() and not (listing and link is not None):
+            link = read.best_gift_link(self.seen, self.visited, self.ask.gift_card)
+            if read.is_gift_product(self.seen) and not (listing and link is not None):
                 break
             listing = False
             if link is not None:
                 self.visited.add(link["href"])
-                actions.append(await self._click(link, "gift card", picture=False))
+                await self._click(link, "gift card", picture=False)
                 continue
             search = self._next_search(searched)
             if search is not None:
                 searched.append(search[0])
-                actions.append(await self._act("search", search[1], picture=False))
+                await self._act("search", search[1], picture=False)
                 listing = True
                 continue
             recipe = self.found.identified.recipe
             stock = [u for u in (recipe.gift_cards if recipe else []) if urljoin(self.page.url, u) not in self.visited]
             if stock:
                 self.visited.add(urljoin(self.page.url, stock[0]))
-                actions.append(await self._act("gift card", prof.Goto(action="goto", url=literal(stock[0]))))
+                await self._act("gift card", prof.Goto(action="goto", url=literal(stock[0])))
                 continue
             break
-        if not self._is_gift_product():
+        if not read.is_gift_product(self.seen):
             words = f" (searched for {', '.join(repr(s) for s in searched)})" if searched else ""
             if not self.seen.get("links") and not self.seen.get("buttons"):
                 raise DiscoveryFailed("not a shop", f"{self.page.url} shows nothing to follow or press")
@@ -148,9 +146,9 @@ class Explorer:
 
     async def _add_to_cart(self) -> None:
         self.progress(f"choosing the gift card: {self.seen['h1'] or self.seen['title']}")
-        before = (self._cart_count(), tuple(self.seen["cart_text"]))
+        before = (read.cart_count(self.seen), tuple(self.seen["cart_text"]))
         actions = await self._choose_amount() + await self._fill(required_only=True)
-        button = self._add_button()
+        button = read.add_button(self.seen)
         assert button is not None  # _is_gift_product saw it
         ref = await self._control(button)
         actions.append(prof.Click(action="click", locator=ref))
@@ -158,21 +156,21 @@ class Explorer:
         await self._prove_cart(before)
 
     async def _to_checkout(self) -> None:
-        control = self._control_named("checkout")
+        control = read.control_named(self.seen, "checkout")
         ends = time.monotonic() + CART_PROOF_S
-        while control is None and self._control_named("cart") is None and time.monotonic() < ends:
+        while control is None and read.control_named(self.seen, "cart") is None and time.monotonic() < ends:
             # A mini-cart drawer slides in a moment after the cart count changes.
             await asyncio.sleep(CART_POLL_S)
             self.seen = await self.page.evaluate(SCAN_JS)
-            control = self._control_named("checkout")
+            control = read.control_named(self.seen, "checkout")
         if control is None:
-            cart = self._control_named("cart") or None
+            cart = read.control_named(self.seen, "cart") or None
             recipe = self.found.identified.recipe
             if cart is not None:
                 await self._click(cart, "cart")
             elif recipe and recipe.cart:
                 await self._act("cart", prof.Goto(action="goto", url=literal(recipe.cart)))
-            control = self._control_named("checkout")
+            control = read.control_named(self.seen, "checkout")
         if control is None:
             raise DiscoveryFailed("payment selection not reached", f"no way to checkout on {self.page.url}")
         await self._click(control, "checkout")
@@ -183,13 +181,13 @@ class Explorer:
             if await self._at_payment():
                 return
             self._challenge()
-            guest = self._control_named("guest")
+            guest = read.control_named(self.seen, "guest")
             if guest is not None:
                 await self._click(guest, "guest checkout")
                 continue
-            guest_radio = self._guest_radio()
-            if self.seen["password"] and not self._address_fields() and guest_radio is None:
-                if self._control_named("register") is not None:
+            guest_radio = read.guest_radio(self.seen)
+            if self.seen["password"] and not read.address_fields(self.seen) and guest_radio is None:
+                if read.control_named(self.seen, "register") is not None:
                     raise DiscoveryFailed(
                         "guest checkout not offered",
                         f"the checkout at {self.page.url} asks to sign in or register; " + SESSION_HINT,
@@ -205,9 +203,9 @@ class Explorer:
             last = here
             actions = await self._fill(required_only=False, auth=guest_radio is not None)
             actions += await self._choose_radios(guest_radio)
-            nxt = self._next_control(self._forms_of(actions))
+            nxt = read.next_control(self.seen, read.forms_of(self.seen) if actions else set())
             if nxt is None:
-                raise DiscoveryFailed("payment selection not reached", self._dead_end())
+                raise DiscoveryFailed("payment selection not reached", read.dead_end(self.seen, self.page.url))
             actions.append(prof.Click(action="click", locator=await self._control(nxt)))
             await self._run(f"checkout page {page_number}", actions)
         if not await self._at_payment():
@@ -238,10 +236,8 @@ class Explorer:
             return
 
     def _challenge(self) -> None:
-        text = f"{self.seen['title']} {self.seen['text'][:1500]}"
-        frames = [f for f in self.seen["frames"] if re.search("|".join(_frames()), f, re.I)]
-        if says("challenge", text) or frames:
-            what = frames[0][:60] if frames else self.seen["title"] or self.seen["h1"]
+        what = read.challenge(self.seen, vocabulary().words["challenge"].frames)
+        if what is not None:
             raise DiscoveryFailed(
                 "bot protection", f"{self.page.url} shows a challenge ({what}); probe does not solve it"
             )
@@ -263,97 +259,24 @@ class Explorer:
             return True
         return False
 
-    def _is_gift_product(self) -> bool:
-        heading = f"{self.seen['h1']} {self.seen['title']}"
-        return says("gift_card", heading) and not says("avoid", self.seen["h1"]) and self._add_button() is not None
-
-    def _add_button(self) -> dict[str, Any] | None:
-        return next((b for b in self._pressable() if says("add_to_cart", b["name"])), None)
-
-    def _pressable(self) -> list[dict[str, Any]]:
-        return [c for c in [*self.seen["buttons"], *self.seen["links"]] if c["name"] and not c.get("search")]
-
-    def _best_gift_link(self) -> dict[str, Any] | None:
-        kind_words = {"store-digital": ("digital", "physical"), "store-physical": ("physical", "digital")}
-        want, avoid = kind_words.get(self.ask.gift_card, ("digital", "physical"))
-        best: tuple[int, dict[str, Any]] | None = None
-        for link in self.seen["links"]:
-            href = link.get("href") or ""
-            if link["overlay"] or href in self.visited or not href.startswith(("http:", "https:", "file:")):
-                continue
-            named, addressed = says("gift_card", link["name"]), says("gift_card", href)
-            if not (named or addressed) or says("avoid", link["name"]) or says("avoid", href):
-                continue
-            score = 3 * named + addressed + 2 * bool(PRODUCT_HREF.search(href))
-            score += 2 * says(want, link["name"]) - 2 * says(avoid, link["name"])
-            if best is None or score > best[0]:
-                best = (score, link)
-        return best[1] if best else None
-
     def _next_search(self, searched: list[str]) -> tuple[str, prof.Action] | None:
         box = self.seen["search"]
         if box is None:
             recipe = self.found.identified.recipe
             if recipe is None or recipe.search is None:
                 return None
-            words = next((w for w in _search_words(self.lang) if w not in searched), None)
+            words = next((w for w in search_words(self.lang) if w not in searched), None)
             return (
                 (words, prof.Goto(action="goto", url=literal(recipe.search.replace("{q}", quote_plus(words)))))
                 if words
                 else None
             )
-        words = next((w for w in _search_words(self.lang) if w not in searched), None)
+        words = next((w for w in search_words(self.lang) if w not in searched), None)
         if words is None or not box["get"]:
             return None
         query = urlencode([*[(n, v) for n, v in box["hidden"] if n], (box["name"], words)])
         target = urlsplit(box["action"])
         return words, prof.Goto(action="goto", url=literal(f"{target.path or '/'}?{query}"))
-
-    def _control_named(self, kind: str) -> dict[str, Any] | None:
-        for control in self._pressable():
-            if not says(kind, control["name"]) or (kind != "add_to_cart" and says("add_to_cart", control["name"])):
-                continue
-            if click_refusal(role_of(control), control["name"], control["tag"]) is None:
-                return control
-        return None
-
-    def _forms_of(self, actions: list[prof.Action]) -> set[int]:
-        """The forms of the fields and choices this page's actions fill (their submit is the way on)."""
-        if not actions:
-            return set()
-        entries = [*self.seen["fields"], *(o for g in self.seen["radios"] for o in g["options"])]
-        return {e["fi"] for e in entries if e["fi"] >= 0 and not e.get("value") and not e.get("auth")}
-
-    def _next_control(self, forms: set[int] | None = None) -> dict[str, Any] | None:
-        """A control named like going on, else the submit button of the form being filled."""
-        named = self._control_named("next")
-        if named is not None:
-            return named
-        submits: list[dict[str, Any]] = [
-            b
-            for b in self.seen["buttons"]
-            if b["form"] is not None
-            and b["type"] in ("submit", "")
-            and not b["search"]
-            and (not forms or b["fi"] in forms)
-        ]
-        for b in submits:
-            if not b["overlay"] and b["name"] and click_refusal(role_of(b), b["name"], b["tag"], b["type"]) is None:
-                if not SIGN_IN_WORDS.search(b["name"]) and not says("add_to_cart", b["name"]):
-                    return b
-        return None
-
-    def _cart_count(self) -> int | None:
-        numbers = self.seen["cart_numbers"]
-        return max(numbers) if numbers else None
-
-    def _address_fields(self) -> list[dict[str, Any]]:
-        """Fields to fill that are not a sign-in or registration form's (a form with a password field)."""
-        return [
-            f
-            for f in self.seen["fields"]
-            if not f["overlay"] and not f["auth"] and f["tag"] != "select" and f["type"] != "email"
-        ]
 
     async def _at_payment(self) -> bool:
         place = await find_place(
@@ -374,27 +297,15 @@ class Explorer:
             return True
         return False
 
-    def _dead_end(self) -> str:
-        """Why nothing leads on: the only way on is an order control (never pressed), or there is none at all."""
-        for b in self.seen["buttons"]:
-            if b["form"] is not None and not b["search"] and b["name"]:
-                why = click_refusal(role_of(b), b["name"], b["tag"], b["type"])
-                if why is not None:
-                    return f"the only way on from {self.page.url} is {b['name']!r}, which probe never presses ({why})"
-        return f"nothing leads on from {self.page.url}"
-
     def _refused(self) -> None:
-        field_name = self.seen["invalid"][0] if self.seen["invalid"] else None
-        said = self.seen["alerts"][0] if self.seen["alerts"] else "the page came back unchanged"
-        which = f"{field_name}: " if field_name else ""
-        raise DiscoveryFailed("the address form was refused", f"{which}{said} ({self.page.url})")
+        raise DiscoveryFailed("the address form was refused", read.refusal(self.seen, self.page.url))
 
     # --- acting -----------------------------------------------------------------------------------------------
 
     async def _choose_amount(self) -> list[prof.Action]:
         for f in self.seen["fields"]:
             if f["tag"] == "select" and not f["overlay"] and (says("amount", f["label"]) or says("amount", f["name"])):
-                value = _amount_option(f["options"], self.ask.amount)
+                value = read.amount_option(f["options"], self.ask.amount)
                 if value is not None:
                     return [
                         prof.Select(action="select", locator=await locator_for(self.walker, f), value=literal(value))
@@ -402,7 +313,7 @@ class Explorer:
         for group in self.seen["radios"]:
             labels = [o["label"] for o in group["options"]]
             if says("amount", group["name"]) or all(re.search(r"\d", label) for label in labels):
-                pick = _amount_radio(group["options"], self.ask.amount)
+                pick = read.amount_radio(group["options"], self.ask.amount)
                 if pick is not None:
                     spec = await locator_for(self.walker, {**pick, "name": pick["label"]}, role="radio")
                     return [prof.Check(action="check", locator=spec)]
@@ -428,14 +339,6 @@ class Explorer:
             if text is not None:
                 actions.append(prof.Fill(action="fill", locator=spec, value=literal(text)))
         return actions
-
-    def _guest_radio(self) -> dict[str, Any] | None:
-        """A "check out as a guest" choice among radio buttons (a sign-in / guest / register form)."""
-        for group in self.seen["radios"]:
-            for option in group["options"]:
-                if says("guest", option["label"]) and not option["disabled"]:
-                    return dict(option)
-        return None
 
     async def _choose_radios(self, guest: dict[str, Any] | None = None) -> list[prof.Action]:
         """The guest choice where there is one; in every other group with nothing chosen, the first option."""
@@ -494,7 +397,7 @@ class Explorer:
         while True:
             if self.seen["password"]:
                 raise DiscoveryFailed("sign-in required", f"adding to the cart led to {self.page.url}; {SESSION_HINT}")
-            count = self._cart_count()
+            count = read.cart_count(self.seen)
             if count is not None and count > (count_before or 0):
                 return
             if any(says("gift_card", panel) for panel in self.seen["panels"]):
@@ -505,7 +408,11 @@ class Explorer:
             if text and text_before and text != text_before and any(re.search(r"[1-9]", t) for t in text):
                 return
             on_cart_page = says("cart", self.seen["h1"]) or says("cart", urlsplit(self.page.url).path)
-            if on_cart_page and says("gift_card", self.seen["text"]) and self._control_named("checkout") is not None:
+            if (
+                on_cart_page
+                and says("gift_card", self.seen["text"])
+                and read.control_named(self.seen, "checkout") is not None
+            ):
                 return
             if time.monotonic() >= ends:
                 shows = count if count is not None else (text[0] if text else "no count")
@@ -518,31 +425,3 @@ class Explorer:
 
 def _cause(exc: Exception) -> str:
     return re.sub(r"^step '[^']*' failed: ", "", str(exc))
-
-
-def _frames() -> list[str]:
-    from probe.discover.knowledge import vocabulary
-
-    return vocabulary().words["challenge"].frames
-
-
-def _search_words(lang: str) -> list[str]:
-    from probe.discover.knowledge import search_words
-
-    return search_words(lang)
-
-
-def _amount_option(options: list[dict[str, str]], amount: str) -> str | None:
-    real = [o for o in options if o["value"]]
-    for o in real:
-        if re.search(rf"(?<![\d.,]){re.escape(amount)}(?![\d])", o["text"]) or o["value"] == amount:
-            return o["value"]
-    return real[0]["value"] if real else None
-
-
-def _amount_radio(options: list[dict[str, Any]], amount: str) -> dict[str, Any] | None:
-    usable = [o for o in options if not o["disabled"]]
-    for o in usable:
-        if re.search(rf"(?<![\d.,]){re.escape(amount)}(?![\d])", o["label"]):
-            return o
-    return usable[0] if usable else None
