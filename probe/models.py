@@ -65,6 +65,14 @@ class Intent(StrEnum):
     resale = "resale"
 
 
+class StoreAnswer(StrEnum):
+    """How far the evidence went: the store's answer after the credit was submitted, or why nothing was tried."""
+
+    accepted = "accepted"
+    refused = "refused"
+    not_tried = "not_tried"
+
+
 class KnownFrom(StrEnum):
     """How a fact about the credit was learned."""
 
@@ -119,6 +127,21 @@ class CreditOption(Frozen):
     box: tuple[float, float, float, float] | None = Field(
         default=None, description="x, y, width, height of the option on the payment screenshot"
     )
+    answer: StoreAnswer | None = Field(default=None, description="the store's answer once the credit was submitted")
+    answer_why: str | None = Field(default=None, description="what the store said, or why nothing was submitted")
+    answer_picture: str | None = Field(default=None, description="the page the store answered with (report-relative)")
+
+    def answer_fields(self) -> dict[str, object]:
+        """The observation's fields that come from the option it is about: its answer, and for an option whose
+        answer was not read (state unknown), that line as the observation's error."""
+        fields: dict[str, object] = {
+            "answer": self.answer,
+            "answer_why": self.answer_why,
+            "answer_picture": self.answer_picture,
+        }
+        if self.option_state is OptionState.unknown and self.answer_why:
+            fields["error"] = self.answer_why
+        return fields
 
 
 class Observation(Frozen):
@@ -137,6 +160,9 @@ class Observation(Frozen):
     page_url: str | None = None
     error: str | None = Field(default=None, description="why the probe could not observe, when it could not")
     warnings: tuple[str, ...] = Field(default=(), description="what the probe observed despite (a page still busy)")
+    answer: StoreAnswer | None = Field(default=None, description="accepted, refused or not_tried (the chosen option)")
+    answer_why: str | None = Field(default=None, description="what the store said, or why nothing was submitted")
+    answer_picture: str | None = Field(default=None, description="the page the store answered with (report-relative)")
 
 
 class AccountLine(Frozen):
@@ -202,8 +228,45 @@ class OptionVerdict(Frozen):
     verdict: Verdict
 
 
+class MaskKind(StrEnum):
+    """What a mask box in a screenshot hides: the shopper's data, never the shop's."""
+
+    name = "name"
+    address = "address"
+    email = "email"
+    phone = "phone"
+    card = "card"
+    code = "code"
+    account = "account"
+    input = "input"
+
+
+class Mask(Frozen):
+    """One box painted over a screenshot, with the rule that made it."""
+
+    kind: MaskKind
+    rule: str
+    box: tuple[float, float, float, float] = Field(description="x, y, width, height on the page, in CSS pixels")
+
+
+class CartItem(Frozen):
+    """One line of the cart as the order summary shows it."""
+
+    name: str
+    quantity: int = 1
+    amount: float | None = Field(default=None, description="the line's price as shown (its total)")
+
+
+class Cart(Frozen):
+    """The cart as it stood at payment selection, read from the page's order summary (masked like the pictures)."""
+
+    items: tuple[CartItem, ...] = ()
+    total: float | None = None
+    currency: str | None = None
+
+
 class Step(Frozen):
-    """One step of the walk, with its screenshot (relative to the report folder)."""
+    """One step of the walk, with its screenshot (relative to the report folder) and the boxes masked on it."""
 
     name: str
     url: str | None = None
@@ -212,6 +275,7 @@ class Step(Frozen):
     ok: bool = True
     error: str | None = None
     retries: int = 0
+    masks: tuple[Mask, ...] = ()
 
 
 class BlockedRequest(Frozen):
@@ -256,7 +320,7 @@ class RunInfo(Frozen):
     gift_card: GiftCardKind
     intent: Intent
     probe_version: str
-    masked: bool = False  # balances, card numbers, e-mails and names painted over in the screenshots
+    masked: bool = False  # the shopper's data (names, addresses, e-mail, phone, cards, codes) painted over
 
 
 class Discovery(Frozen):
@@ -277,6 +341,7 @@ class Report(Frozen):
     credit: CreditContext
     verdict: Verdict
     verdicts: tuple[OptionVerdict, ...] = ()
+    cart: Cart | None = None
     steps: tuple[Step, ...] = ()
     safety: Safety = Safety()
     annotated_screenshot: str | None = None

@@ -54,6 +54,15 @@ ApplyOpt = Annotated[
         "--apply/--no-apply", help="Press a credit's own apply / use / select control to hear the store's answer."
     ),
 ]
+CreditCodeEnvOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--credit-code-env",
+        metavar="NAME",
+        help="Environment variable holding the credit's code (gift card, account), typed where the store asks for "
+        "it; never written anywhere.",
+    ),
+]
 StorageStateOpt = Annotated[
     Path | None,
     typer.Option(
@@ -62,6 +71,19 @@ StorageStateOpt = Annotated[
         help="Signed-in session (Playwright storage-state JSON, from `probe login URL --save FILE`).",
         dir_okay=False,
     ),
+]
+HistoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--history",
+        metavar="PATH|URL",
+        envvar="PROBE_HISTORY",
+        help="Run history: a SQLite file or a postgresql:// URL (default: history.sqlite in your data folder).",
+    ),
+]
+NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not append this run to the history.")]
+NotifyOpt = Annotated[
+    str | None, typer.Option("--notify", metavar="URL", help="Webhook to POST to when a run differs from the last.")
 ]
 JunitOpt = Annotated[
     Path | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML there.", dir_okay=False)

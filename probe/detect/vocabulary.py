@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+from probe.detect.platform_words import platform_patterns
 from probe.models import CreditSource
 from probe.money import MONEY
 
 # JavaScript-compatible patterns (no inline flags); matched case-insensitively on both sides.
 CREDIT_PATTERNS: tuple[str, ...] = (
-    r"gift[\s-]*card\s+(balance|credit|funds)",
+    r"gift[\s-]*(card|certificate)\s+(balance|credit|funds)",
     r"\bstore\s+(credit|balance|cash|funds)",
     r"\bshop\s+(credit|cash)",
     r"\bsite\s+(credit|cash)",
@@ -42,7 +43,7 @@ CREDIT_PATTERNS: tuple[str, ...] = (
 DECOY_PATTERNS: tuple[str, ...] = (
     r"credit\s*(or|/|&|and)\s*debit",
     r"\b(credit|debit)\s+card\b",
-    r"\b(promo|discount|coupon|voucher|gift[\s-]*card)\s+code",
+    r"\b(promo|discount|coupon|voucher|gift[\s-]*card|gift\s+certificate)\s+code",
     r"\bcoupon\b",
     r"\bvoucher\b",
     r"\bcard\s+(number|pin)\b",
@@ -55,7 +56,9 @@ DECOY_PATTERNS: tuple[str, ...] = (
 REASON_WORDS = (
     r"\b(not|cannot|can't|can’t|unable|unavailable|ineligible|excluded|exclude|restricted|only|"
     r"isn't|isn’t|doesn't|doesn’t|won't|expired|minimum|not\s+allowed|disabled|invalid|"
-    r"nicht|keine?|pas|impossible)\b"
+    r"nicht|keine?|pas|impossible|"
+    # What stores answer about an account or balance they will not take: "This account is empty", "…frozen".
+    r"empty|frozen|closed|locked|suspended|blocked|insufficient|no\s+longer)\b"
 )
 BUSY_TEXT = (
     r"^\s*((updating|loading|refreshing|calculating|processing|recalculating)[^.…]{0,40}(…|\.\.\.)|"
@@ -67,8 +70,6 @@ APPLIED_TEXT = (
     r"\b(credit|balance)\b[^.]{0,20}\b(has\s+been|was|is|been)\s+applied|\bapplied\b[^.]{0,30}\b(credit|balance)\b|"
     r"\b(credit|balance)\s+applied\b"
 )
-# A number of points shown instead of money ("2,500 reward points").
-POINTS_TEXT = r"\d[\d,]*\s+(?:reward\s+)?points"
 # A control that takes credit already in use back off ("Remove store credit", "×"): never an option to try.
 REMOVE_WORDS = r"^\s*(remove|delete|cancel|clear|undo|discard)\b"
 # A control that takes credit the probe applied back off again: the undo of an apply press.
@@ -82,7 +83,11 @@ TIP_ONLY_WORDS = r"^(learn (why|more)|why\??|more info|details|info|help|\?|i)?$
 # A name that speaks of another way to pay: not a generic word that a credit tile around it could name.
 OTHER_METHOD_WORDS = r"\b(card|paypal|cash on|bank|invoice|klarna|apple|google|visa|mastercard|amex|sepa)\b"
 # Every credit pattern holds one of these words; a text without any of them names no credit (a cheap first test).
-CREDIT_WORD = r"credit|balance|cash|funds|wallet|points|reward|loyalty|guthaben|avoir|cr[\u00e9e]dit|payment"
+CREDIT_WORD = (
+    r"credit|balance|cash|funds|wallet|points|reward|loyalty|guthaben|avoir|cr[\u00e9e]dit|payment|certificate"
+)
+# Column headings of a table of accounts to pay from ("Account | Balance"; django-oscar-accounts' checkout).
+ACCOUNT_TABLE_HEAD = r"\b(balance|credit|funds|guthaben|solde|saldo)\b"
 # A box to type a code into: a gift card, coupon or voucher, not a credit to choose.
 CODE_BOX_WORDS = r"gift|code|coupon|voucher|promo"
 # Class names that say an option is disabled.
@@ -134,7 +139,7 @@ _SOURCE_HINTS: tuple[tuple[str, CreditSource], ...] = (
     (r"\bpromo(tional)?\b", CreditSource.promotional),
     (r"\brefund", CreditSource.refund),
     (r"\b(rewards?|points|loyalty)\b", CreditSource.rewards),
-    (r"gift[\s-]*card\s+(balance|credit|funds)", CreditSource.gift_card),
+    (r"gift[\s-]*(card|certificate)\s+(balance|credit|funds)", CreditSource.gift_card),
     (r"\breturns?\b", CreditSource.return_),
 )
 
@@ -194,9 +199,9 @@ def place_words(no_methods: str) -> dict[str, str]:
 
 
 def credit_patterns(option_label: str | None) -> list[str]:
-    """The built-in vocabulary plus the store's own name for its credit."""
+    """The built-in vocabulary, the platforms' own words (probe/data/credit_words.yaml) and the store's own name."""
     extra = [option_label.removeprefix("(?i)")] if option_label else []
-    return [*CREDIT_PATTERNS, *extra]
+    return [*CREDIT_PATTERNS, *platform_patterns(), *extra]
 
 
 def scan_words(credit: list[str]) -> dict[str, str | list[str]]:
@@ -208,7 +213,6 @@ def scan_words(credit: list[str]) -> dict[str, str | list[str]]:
         "applied": APPLIED_TEXT,
         "noMethods": NO_METHODS_TEXT,
         "money": MONEY,
-        "points": POINTS_TEXT,
         "remove": REMOVE_WORDS,
         "removeMarks": REMOVE_MARKS,
         "apply": APPLY_WORDS,
@@ -216,6 +220,7 @@ def scan_words(credit: list[str]) -> dict[str, str | list[str]]:
         "otherMethod": OTHER_METHOD_WORDS,
         "creditWord": CREDIT_WORD,
         "codeBox": CODE_BOX_WORDS,
+        "accountHead": ACCOUNT_TABLE_HEAD,
         "disabledClass": DISABLED_CLASS,
         "secret": SECRET_VALUE,
     }

@@ -53,8 +53,15 @@ async def annotated_screenshot(page: Page, observation: Observation, path: Path,
         for option in observation.credit_options
         if option.box is not None
     ]
+    await outlined_screenshot(page, boxes, path, mask)
+
+
+async def outlined_screenshot(
+    page: Page, boxes: Sequence[dict[str, object]], path: Path, mask: Sequence[Locator] = ()
+) -> None:
+    """A full-page screenshot with boxes outlined and labelled (x, y, w, h, colour, text), `mask` painted over."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    await page.evaluate(DRAW_JS, [OVERLAY_ID, boxes])
+    await page.evaluate(DRAW_JS, [OVERLAY_ID, list(boxes)])
     try:
         await page.screenshot(path=str(path), full_page=True, mask=list(mask))
     finally:

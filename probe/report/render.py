@@ -25,6 +25,7 @@ from probe.models import (
     Outcome,
     Report,
     Step,
+    StoreAnswer,
     Verdict,
 )
 from probe.version import __version__
@@ -62,6 +63,11 @@ SOURCE_WORDS = {
     CreditSource.promotional: "promotional credit",
     CreditSource.rewards: "rewards credit",
     CreditSource.unknown: "source not known",
+}
+ANSWER_WORDS = {
+    StoreAnswer.accepted: "Accepted",
+    StoreAnswer.refused: "Refused",
+    StoreAnswer.not_tried: "Not tried",
 }
 KNOWN_WORDS = {
     KnownFrom.cli: "given on the command line",
@@ -108,6 +114,7 @@ def _env() -> Environment:
         state_words=lambda s: STATE_WORDS[OptionState(s)],
         source_words=lambda s: SOURCE_WORDS[CreditSource(s)],
         known_words=lambda k: KNOWN_WORDS[KnownFrom(k)],
+        answer_words=lambda a: ANSWER_WORDS[StoreAnswer(a)],
         seconds=_seconds,
     )
     return env
@@ -280,10 +287,12 @@ def render_html(report: Report, folder: Path | None = None) -> str:
         run=report.run,
         observation=report.observation,
         credit=report.credit,
+        cart=report.cart,
         verdict=verdict,
         deciding=deciding,
         deciding_id=deciding.id if deciding else verdict.deciding_rule,
         annotated=_annotation(report, folder),
+        answer_picture=relative_href(report.observation.answer_picture),
         option_rows=_option_rows(report),
         extra_verdicts=report.verdicts if len(report.verdicts) > 1 else (),
         other_verdicts=[v for v in report.verdicts if v.option_label != report.observation.option_label],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,9 +17,11 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import Error as PlaywrightError
 
 from probe.errors import InputError, first_line
-from probe.models import AccountLine, Discovery, Observation, PageKind, Report, Safety
+from probe.models import AccountLine, Cart, Discovery, Observation, PageKind, Report, Safety
 from probe.models import Step as StepModel
 from probe.report.folder import ReportFolder
+from probe.request import CheckRequest
+from probe.run.discovered import discover_way
 from probe.run.driver import Driver, driver
 from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
 from probe.run.store import target_url
@@ -31,13 +35,16 @@ from probe.walk.guard import OrderGuard
 from probe.walk.profile import Step as ProfileStep
 from probe.walk.session import scrub_trace, session_values
 
+# In a picture of the store's answer every typed value is painted over: a code the store echoes back included.
+TYPED_INPUTS = "input:not([type]), input[type=text], input[type=password], input[type=tel], input[type=search]"
+
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
-    from playwright.async_api import Browser, BrowserContext
+    from playwright.async_api import Browser, BrowserContext, Page
+
+    from probe.detect.reply import Picture
 
 VIEWPORT = {"width": 1280, "height": 900}
-# The way a check without a profile found, written beside report.json as a profile.
-DISCOVERED = "discovered-profile.yaml"
 # How long the account page's credit table is waited for.
 ACCOUNT_WAIT_S = 10
 
@@ -83,7 +90,23 @@ async def run_check(
     except BaseException:
         folder.discard()
         raise
-    return report, folder.commit()
+    kept = folder.commit()
+    await record_run(request, report, progress)
+    return report, kept
+
+
+async def record_run(request: CheckRequest, report: Report, progress: Progress) -> None:
+    """Append the check to the run history (unless --no-history), posting to --notify on a change; HistoryError
+    when the history cannot be used (the report is already in place)."""
+    if request.no_history:
+        return
+    from probe.history.record import Recorder
+
+    recorder = Recorder(request.history, request.notify, progress)
+    try:
+        await asyncio.to_thread(recorder.record, report, request.out)
+    finally:
+        recorder.close()
 
 
 async def launch_and_check(
@@ -162,6 +185,7 @@ class Walked:
     annotated: str | None
     trace: str | None
     discovery: Discovery | None = None
+    cart: Cart | None = None
 
     def report(self, prepared: Prepared) -> Report:
         """The report of a check that knows what `prepared` knows and walked this walk."""
@@ -178,6 +202,7 @@ class Walked:
             annotated=self.annotated,
             trace=self.trace,
             discovery=self.discovery,
+            cart=self.cart,
         )
 
 
@@ -208,6 +233,8 @@ async def walk_in_browser(
 ) -> Walked:
     """Walk to the payment selection and observe it, screenshots into `staging`; no verdict yet."""
     from probe.detect import observe
+    from probe.detect.cart import read_cart
+    from probe.detect.reply import Context
     from probe.detect.track import install_tracking
     from probe.report.annotate import annotated_screenshot
 
@@ -242,6 +269,7 @@ async def walk_in_browser(
     )
     lines: tuple[AccountLine, ...] = ()
     annotated: str | None = None
+    cart: Cart | None = None
     observation: Observation
     discovery: Discovery | None = None
     try:
@@ -254,7 +282,7 @@ async def walk_in_browser(
                 await sign_in(walker, login, progress)
                 opened = await walker.open(url, "payment selection", record_success=False)
         elif prepared.discover:
-            discovery, failed = await _discover(prepared, walker, url, staging, progress)
+            discovery, failed = await discover_way(prepared, walker, url, staging, progress)
             if failed:
                 raise FlowError(failed)
         else:
@@ -275,6 +303,9 @@ async def walk_in_browser(
                 # The last step's picture is the payment page: the annotated screenshot below shows it.
                 await walker.run_step(step, picture=i < len(steps) - 1)
         progress("observing the payment selection")
+        code = os.environ.get(prepared.credit_code_env) if prepared.credit_code_env else None
+        if code:
+            walker.secret_values.add(code)
         observation = await asyncio.wait_for(
             observe(
                 page,
@@ -282,19 +313,30 @@ async def walk_in_browser(
                 timeout_s=max(deadline.remaining_ms() / 1000, 1),
                 apply=request.apply,
                 timing=request.timing,
+                submit=Context(
+                    code=code,
+                    blocked=lambda: guard.blocked,
+                    picture=answer_pictures(page, staging, walker, code),
+                    look=lambda: guard.look(page),
+                ),
             ),
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
         observation = _signed_in_cause(observation, walker)
+        if observation.page_kind is PageKind.payment:
+            cart = await read_cart(page)
         if observation.credit_options:
             annotated = "payment-annotated.png"
             try:
                 # A full-page picture of a huge page can take long: it gets what is left of the budget.
-                await asyncio.wait_for(
-                    annotated_screenshot(page, observation, staging / annotated, walker.mask_locators()),
-                    timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
-                )
+                async with walker.masked(full_page=True) as masks:
+                    await asyncio.wait_for(
+                        annotated_screenshot(page, observation, staging / annotated),
+                        timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
+                    )
+                walker.shot_masks[annotated] = masks
             except Exception:  # noqa: BLE001 - the step gets a plain screenshot instead
+                (staging / annotated).unlink(missing_ok=True)
                 annotated = None
         if request.payment_page:
             await walker.record("payment selection", step_start, retries=opened, picture=annotated or True)
@@ -334,25 +376,30 @@ async def walk_in_browser(
         annotated=annotated,
         trace=trace,
         discovery=discovery,
+        cart=cart,
     )
 
 
-async def _discover(
-    prepared: Prepared, walker: Walker, url: str, staging: Path, progress: Progress
-) -> tuple[Discovery, str | None]:
-    """The walk without a profile, its way kept beside the report; and the failure's one line, if it failed."""
-    from probe.discover import Ask, discover, summary
+def answer_pictures(page: Page, staging: Path, walker: Walker, code: str | None) -> Picture:
+    """Pictures of the pages the store answered with (store-answer-N.png), outlines drawn, typed values and the
+    code masked."""
+    from probe.report.annotate import outlined_screenshot
 
-    found = await discover(walker, Ask(url, prepared.gift_card.value, prepared.profile.amount), progress)
-    discovery = summary(found, url)
-    await asyncio.to_thread((staging / DISCOVERED).write_text, discovery.profile, "utf-8")
-    if found.failure is not None:
-        if not walker.steps or walker.steps[-1].ok:
-            # The failure's own step, with the picture of where the walk stopped.
-            await walker.record(found.failure.name, time.monotonic(), error=str(found.failure), fatal=False)
-        return discovery, str(found.failure)
-    await walker.record("payment selection", time.monotonic(), picture=False)
-    return discovery, None
+    numbers = itertools.count(1)
+
+    async def picture(boxes: list[dict[str, object]]) -> str | None:
+        name = f"store-answer-{next(numbers)}.png"
+        mask = [page.locator(TYPED_INPUTS)]
+        if code:
+            mask.append(page.get_by_text(code))
+        try:
+            async with walker.masked(full_page=True):
+                await outlined_screenshot(page, boxes, staging / name, mask)
+        except Exception:  # noqa: BLE001 - the report goes without this picture
+            return None
+        return name
+
+    return picture
 
 
 def unstarted(prepared: Prepared, url: str, error: str) -> Walked:

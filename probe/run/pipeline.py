@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable
 from typing import Any
 
 from probe.decide.choose import Known, decide
 from probe.decide.rules import load_table
+from probe.detect.cart_words import wrong_item
 from probe.errors import InputError
 from probe.models import (
     AccountLine,
+    Cart,
     CreditSource,
     Discovery,
     GiftCardKind,
@@ -25,6 +28,7 @@ from probe.models import (
     RunInfo,
     Safety,
     Step,
+    Verdict,
 )
 from probe.report.diff import diff_reports, load_baseline
 from probe.request import CheckRequest
@@ -42,6 +46,7 @@ class Prepared(Known):
     request: CheckRequest
     profile: Profile
     option_label: str | None
+    credit_code_env: str | None = None
     mask: bool
     baseline: Report | None = None
     storage_state: dict[str, Any] | None = None
@@ -57,6 +62,10 @@ def prepare(request: CheckRequest) -> Prepared:
         where, name = missing[0]
         shown = request.profile or "(bundled)"
         raise InputError(f"profile {shown}: {where} uses ${{env:{name}}}, which is not set; export {name}=… and rerun")
+    code_env = request.credit_code_env or profile.detect.credit_code_env
+    if code_env is not None and not os.environ.get(code_env):
+        where = "--credit-code-env" if request.credit_code_env else f"profile {request.profile}: detect.credit_code_env"
+        raise InputError(f"{where} {code_env}: that environment variable is not set; export {code_env}=… and rerun")
     storage_state = load_storage_state(request.storage_state) if request.storage_state is not None else None
     baseline = load_baseline(request.baseline) if request.baseline is not None else None
     defaults = scenario_defaults(request.scenario) if request.url is None else {}
@@ -86,6 +95,7 @@ def prepare(request: CheckRequest) -> Prepared:
         credit_expires=expires if isinstance(expires, dt.date) else None,
         expires_from=expires_from,
         option_label=request.option_label or profile.detect.option_label,
+        credit_code_env=code_env,
         mask=request.mask if request.mask is not None else request.url is not None,
         baseline=baseline,
         storage_state=storage_state,
@@ -113,9 +123,15 @@ def build_report(
     annotated: str | None,
     trace: str | None,
     discovery: Discovery | None = None,
+    cart: Cart | None = None,
 ) -> Report:
-    """Assemble report.json's model from what the run gathered."""
+    """Assemble report.json's model from what the run gathered (never a verdict on a cart without a gift card)."""
     top, context, verdict, verdicts = decide(prepared, observation, lines)
+    wrong = wrong_item(cart)
+    if wrong is not None:
+        top = top.model_copy(update={"error": wrong})
+        verdict = Verdict(outcome=Outcome.inconclusive, warnings=(wrong,))
+        verdicts = tuple(v.model_copy(update={"verdict": verdict}) for v in verdicts)
     request = prepared.request
     report = Report(
         run=RunInfo(
@@ -136,6 +152,7 @@ def build_report(
         credit=context,
         verdict=verdict,
         verdicts=verdicts,
+        cart=cart,
         steps=tuple(steps),
         safety=safety if isinstance(safety, Safety) else Safety(),
         annotated_screenshot=annotated,
