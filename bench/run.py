@@ -11,6 +11,9 @@
 (c) peak memory (PSS of the whole process tree, sampled from /proc; RSS shown beside it) of (b)'s matrix vs one
     check (target <= 1.5).
 (d) observe() on a page with 5,000 payment methods vs the same page with one (bench/big_page.py; target <= 2).
+(e) a walk without a profile (`probe check URL`) vs the hand-written profile's walk of the same shop
+    (mock_store/shops: Atelier Nord, Harbor & Pine, Kaufhaus Linde), report.json's run.duration_s, median of
+    alternating rounds per shop (target <= 2).
 Every (a)-(c) figure is wall-clock of a fresh process, as a user starting the command would see it. Each ratio
 is measured within one run, so a busy machine inflates both sides; the summary prints the load average too.
 """
@@ -18,6 +21,7 @@ is measured within one run, so a busy machine inflates both sides; the summary p
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -298,6 +302,34 @@ def figure_d() -> None:
     report(Figure("(d) observe() 5,000 payment methods vs one", big / small, 2, detail))
 
 
+def figure_e(rounds: int, work: Path) -> None:
+    from mock_store.shops.app import create_shops_app
+    from mock_store.shops.variants import GOOD
+
+    hand_profiles = ROOT / "mock_store" / "shops" / "profiles"
+
+    def walk_seconds(url: str, out: Path, *extra: str) -> float:
+        measure([PROBE, "check", url, "--out", str(out), "--json", "--timeout", "180", *extra], expect_codes=(0,))
+        return float(json.loads((out / "report.json").read_text(encoding="utf-8"))["run"]["duration_s"])
+
+    with serve_app_in_thread(create_shops_app(), name="shops") as base:
+        for shop in GOOD:
+            url = f"{base}/shops/{shop}/"
+            found: list[float] = []
+            hand: list[float] = []
+            for i in range(rounds):
+                sides = [("found", ()), ("hand", ("--profile", str(hand_profiles / f"{shop}.yaml")))]
+                for side, extra in sides if i % 2 == 0 else sides[::-1]:
+                    (found if side == "found" else hand).append(walk_seconds(url, work / f"e-{shop}-{side}", *extra))
+            ratio = statistics.median(f / h for f, h in zip(found, hand, strict=True))
+            detail = f"discovered {statistics.median(found):.2f} s, hand profile {statistics.median(hand):.2f} s"
+            report(
+                Figure(
+                    f"(e) {shop}: walk without a profile vs its hand profile", ratio, 2, detail + f", {rounds} rounds"
+                )
+            )
+
+
 def summary() -> None:
     load = " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
     print(f"\nsummary: {os.cpu_count()} cores, load average {load} (a busy machine inflates both sides of a ratio)")
@@ -309,7 +341,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds for (a)")
     parser.add_argument("--workers", type=int, default=None, help="--workers for the matrix of (b)")
-    parser.add_argument("--only", choices=("a", "bc", "d"), default=None, help="run one part")
+    parser.add_argument("--only", choices=("a", "bc", "d", "e"), default=None, help="run one part")
     args = parser.parse_args()
     if not Path("/proc/self/stat").exists():
         raise SystemExit("bench/run.py samples memory from /proc: run it on Linux")
@@ -323,6 +355,8 @@ def main() -> None:
             figures_bc(work, args.workers)
         if args.only in (None, "d"):
             figure_d()
+        if args.only in (None, "e"):
+            figure_e(max(2, args.rounds // 2), work)
     summary()
 
 

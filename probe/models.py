@@ -323,6 +323,15 @@ class RunInfo(Frozen):
     masked: bool = False  # the shopper's data (names, addresses, e-mail, phone, cards, codes) painted over
 
 
+class Discovery(Frozen):
+    """How a check without a profile found its way: the platform, the way as a profile, the failure if any."""
+
+    platform: str | None = None
+    platform_evidence: tuple[str, ...] = ()
+    profile: str = Field(description="the way found, as a profile's YAML (discovered-profile.yaml beside the report)")
+    failure: str | None = Field(default=None, description="the failure's name, when the way was not found")
+
+
 class Report(Frozen):
     """Everything one check found: the contents of report.json."""
 
@@ -338,3 +347,4 @@ class Report(Frozen):
     annotated_screenshot: str | None = None
     trace: str | None = None
     baseline_changes: tuple[str, ...] = ()
+    discovery: Discovery | None = None

@@ -22,6 +22,9 @@ ALLOWED: dict[str, set[str]] = {
     "safety": {"errors", "models"},
     "walk": {"errors", "models", "safety"},
     "detect": {"errors", "models", "money", "safety", "timing"},
+    # A peer of walk/: it walks with walk/'s walker (the same refusal rule, guard and screenshots) and asks detect/
+    # whether a page is payment selection.
+    "discover": {"errors", "models", "safety", "walk", "detect"},
     "decide": {"errors", "models", "money"},
     "report": {"errors", "models", "version"},
     "history": {"errors", "models", "request"},
@@ -34,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
         "request",
         "safety",
         "walk",
+        "discover",
         "detect",
         "decide",
         "report",

@@ -18,6 +18,7 @@ from probe.cli import app
 from probe.errors import InputError
 from probe.models import CreditSource, Outcome
 from probe.run.matrix import MatrixSpec, expand, load_matrix, prepare_cells, run_matrix_sync
+from probe.walk.profile import BUNDLED_PROFILE
 
 runner = CliRunner()
 # Scenarios whose matrix cell is also checked alone: one option, several options with an account page.
@@ -178,7 +179,11 @@ def test_matrix_meets_every_scenario_and_agrees_with_single_checks(
         assert cell_result.report is not None
         request = cell_result.cell.request
         alone = checks.check(
-            f"{store_url}/scenario/{name}", out=tmp_path / "alone" / name, **probe_options(name)
+            # The bundled profile, as the matrix walks it (without a profile a URL is discovered).
+            f"{store_url}/scenario/{name}",
+            out=tmp_path / "alone" / name,
+            profile=BUNDLED_PROFILE,
+            **probe_options(name),
         ).report
         got, want = cell_result.report, alone
         assert (got.verdict.outcome, got.observation.option_state, got.credit.source) == (

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from mock_store.server import serve_app_in_thread
 from probe.cli import app
+from probe.walk.profile import BUNDLED_PROFILE
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +91,17 @@ def greyed_run(store_url: str, tmp_path_factory: pytest.TempPathFactory) -> Run:
     """A greyed-out promotional credit on the session's store, expected (wrongly) to be usable."""
     base = tmp_path_factory.mktemp("greyed")
     url = f"{store_url}/scenario/promo-aria-disabled"
-    return check(base / "report", url, "--today", "2026-11-25", "--expect", "can_use", "--junit", str(base / "j.xml"))
+    args = (
+        "--today",
+        "2026-11-25",
+        "--expect",
+        "can_use",
+        "--junit",
+        str(base / "j.xml"),
+        "--profile",
+        str(BUNDLED_PROFILE),
+    )
+    return check(base / "report", url, *args)
 
 
 def pixels(page: Page, png: Path, points: list[tuple[float, float]]) -> list[tuple[int, int, int]]:

@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from probe.cli.check_commands import check, diff, doctor, open_report, rules_command, store, verdict
+from probe.cli.discover_commands import discover
 from probe.cli.history_commands import history
 from probe.cli.matrix_commands import matrix
 from probe.cli.options import err
@@ -66,6 +67,7 @@ def root() -> None:
 
 # The commands, in the order `probe --help` lists them.
 app.command()(check)
+app.command()(discover)
 app.command()(diff)
 app.command()(verdict)
 app.command("rules")(rules_command)

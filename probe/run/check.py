@@ -17,10 +17,11 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import Error as PlaywrightError
 
 from probe.errors import InputError, first_line
-from probe.models import AccountLine, Cart, Observation, PageKind, Report, Safety
+from probe.models import AccountLine, Cart, Discovery, Observation, PageKind, Report, Safety
 from probe.models import Step as StepModel
 from probe.report.folder import ReportFolder
 from probe.request import CheckRequest
+from probe.run.discovered import discover_way
 from probe.run.driver import Driver, driver
 from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
 from probe.run.store import target_url
@@ -183,6 +184,7 @@ class Walked:
     safety: Safety
     annotated: str | None
     trace: str | None
+    discovery: Discovery | None = None
     cart: Cart | None = None
 
     def report(self, prepared: Prepared) -> Report:
@@ -199,6 +201,7 @@ class Walked:
             safety=self.safety,
             annotated=self.annotated,
             trace=self.trace,
+            discovery=self.discovery,
             cart=self.cart,
         )
 
@@ -268,6 +271,7 @@ async def walk_in_browser(
     annotated: str | None = None
     cart: Cart | None = None
     observation: Observation
+    discovery: Discovery | None = None
     try:
         opened = 0
         step_start = time.monotonic()
@@ -277,6 +281,10 @@ async def walk_in_browser(
             if login:
                 await sign_in(walker, login, progress)
                 opened = await walker.open(url, "payment selection", record_success=False)
+        elif prepared.discover:
+            discovery, failed = await discover_way(prepared, walker, url, staging, progress)
+            if failed:
+                raise FlowError(failed)
         else:
             if login or not _same_page(url, urljoin(url, prepared.profile.start_url)):
                 # The URL may set state the walk needs (a /scenario/NAME link); the same page is not opened twice.
@@ -367,6 +375,7 @@ async def walk_in_browser(
         safety=guard.safety(),
         annotated=annotated,
         trace=trace,
+        discovery=discovery,
         cart=cart,
     )
 

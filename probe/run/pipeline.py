@@ -16,6 +16,7 @@ from probe.models import (
     AccountLine,
     Cart,
     CreditSource,
+    Discovery,
     GiftCardKind,
     Intent,
     KnownFrom,
@@ -49,6 +50,7 @@ class Prepared(Known):
     mask: bool
     baseline: Report | None = None
     storage_state: dict[str, Any] | None = None
+    discover: bool = False  # a URL with neither a profile nor --payment-page: the walk finds its own way
 
 
 def prepare(request: CheckRequest) -> Prepared:
@@ -97,6 +99,7 @@ def prepare(request: CheckRequest) -> Prepared:
         mask=request.mask if request.mask is not None else request.url is not None,
         baseline=baseline,
         storage_state=storage_state,
+        discover=request.url is not None and request.profile is None and not request.payment_page,
     )
 
 
@@ -119,6 +122,7 @@ def build_report(
     safety: object,
     annotated: str | None,
     trace: str | None,
+    discovery: Discovery | None = None,
     cart: Cart | None = None,
 ) -> Report:
     """Assemble report.json's model from what the run gathered (never a verdict on a cart without a gift card)."""
@@ -133,7 +137,7 @@ def build_report(
         run=RunInfo(
             target=target,
             scenario=(request.scenario or "default") if request.url is None else None,
-            profile=str(request.profile) if request.profile else f"bundled ({prepared.profile.name})",
+            profile=_profile_name(prepared),
             payment_page=request.payment_page,
             browser=browser,
             started_at=started_at,
@@ -153,6 +157,7 @@ def build_report(
         safety=safety if isinstance(safety, Safety) else Safety(),
         annotated_screenshot=annotated,
         trace=trace,
+        discovery=discovery,
     )
     if prepared.baseline is None:
         return report
@@ -166,3 +171,12 @@ def exit_code(outcome: Outcome, expect: Outcome | None) -> int:
     if expect is not None and outcome is not expect:
         return 1
     return 0
+
+
+def _profile_name(prepared: Prepared) -> str:
+    """report.json's run.profile: the file given, the bundled one, or the way discovered."""
+    if prepared.request.profile:
+        return str(prepared.request.profile)
+    if prepared.discover:
+        return "discovered (discovered-profile.yaml)"
+    return f"bundled ({prepared.profile.name})"

@@ -1,0 +1,126 @@
+"""A check without a profile finds its own way: on shops unlike the bundled store it reaches payment selection and
+gives the verdict their hand-written profiles give; the way it found replays; each way it can fail is named."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from in_process import Checked, InProcessChecks
+from typer.testing import CliRunner
+
+from mock_store.server import serve_app_in_thread
+from mock_store.shops.app import create_shops_app
+from mock_store.shops.variants import GOOD
+from probe.cli import app
+from probe.discover import FAILURES
+from probe.models import OptionState, Outcome
+from probe.walk.profile import load_profile
+
+HAND = Path(__file__).parents[1] / "mock_store" / "shops" / "profiles"
+TODAY = "2026-11-25"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def shops() -> Iterator[str]:
+    """Every shop of mock_store/shops on one real uvicorn; no order may reach it."""
+    with serve_app_in_thread(create_shops_app(), name="shops") as url:
+        yield url
+        assert httpx.get(f"{url}/shops/api/orders").json()["orders"] == [], "an order reached the shops"
+
+
+def check(checks: InProcessChecks, url: str, out: Path, **options: object) -> Checked:
+    return checks.check(url, out=out, today=TODAY, **options)
+
+
+@pytest.mark.parametrize("shop", GOOD)
+def test_no_profile_reaches_payment_and_agrees_with_the_hand_written_profile(
+    shop: str, shops: str, checks: InProcessChecks, tmp_path: Path
+) -> None:
+    url = f"{shops}/shops/{shop}/"
+    found = check(checks, url, tmp_path / "found")
+    hand = check(checks, url, tmp_path / "hand", profile=HAND / f"{shop}.yaml")
+    assert found.report.observation.page_kind == "payment", found.report.observation.error
+    assert hand.report.verdict.outcome is not Outcome.inconclusive
+    seen = lambda c: (c.report.verdict.outcome, c.report.observation.option_state, c.report.observation.option_label)  # noqa: E731
+    assert seen(found) == seen(hand)
+    assert found.code == hand.code == 0
+    # The report carries the way found, and the folder holds it as a profile that replays to the same verdict.
+    discovery = found.report.discovery
+    assert discovery is not None and discovery.failure is None
+    saved = tmp_path / "found" / "discovered-profile.yaml"
+    assert saved.read_text(encoding="utf-8") == discovery.profile
+    assert found.report.run.profile == "discovered (discovered-profile.yaml)"
+    assert 'href="discovered-profile.yaml"' in (tmp_path / "found" / "report.html").read_text(encoding="utf-8")
+    replayed = check(checks, url, tmp_path / "replay", profile=saved)
+    assert seen(replayed) == seen(found)
+    assert replayed.report.discovery is None
+    print(f"{shop}: discovered {found.seconds:.1f} s, hand profile {hand.seconds:.1f} s")
+
+
+def test_discover_saves_a_profile_that_profile_check_passes(shops: str, tmp_path: Path) -> None:
+    url = f"{shops}/shops/atelier/"
+    saved = tmp_path / "atelier.yaml"
+    result = runner.invoke(app, ["discover", url, "--save", str(saved), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.stderr
+    assert "verdict: cannot_use" in result.stdout
+    assert f"wrote {saved}" in result.stderr
+    profile = load_profile(saved)
+    assert profile.steps[-1].name == "payment selection"
+    walked = runner.invoke(app, ["profile", "check", str(saved), url, "--out", str(tmp_path / "walk")])
+    assert walked.exit_code == 0, walked.stdout
+    assert "FAIL" not in walked.stdout
+    assert "ok   payment selection" in walked.stdout
+
+
+FAILING = {
+    "no-gift": "no gift card found",
+    "stuck-cart": "the cart did not change after add to cart",
+    "members": "sign-in required",
+    "challenge": "bot protection",
+    "no-guest": "guest checkout not offered",
+    "far-post": "the address form was refused",
+    "closed": "payment selection not reached",
+    "order-first": "payment selection not reached",
+    "notes": "not a shop",
+}
+
+
+@pytest.mark.parametrize("shop", sorted(FAILING))
+def test_each_failure_is_named_inconclusive_and_never_absent(
+    shop: str, shops: str, checks: InProcessChecks, tmp_path: Path
+) -> None:
+    name = FAILING[shop]
+    done = check(checks, f"{shops}/shops/{shop}/", tmp_path / "r")
+    observation = done.report.observation
+    assert done.code == 3
+    assert done.report.verdict.outcome is Outcome.inconclusive
+    assert observation.option_state is OptionState.unknown
+    assert observation.error is not None and observation.error.startswith(f"{name}: "), observation.error
+    assert "\n" not in observation.error
+    assert done.report.discovery is not None and done.report.discovery.failure == name
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    shots = [s["screenshot"] for s in report["steps"] if s["screenshot"]]
+    assert shots and all((tmp_path / "r" / s).is_file() for s in shots)
+    assert report["steps"][-1]["ok"] is False
+    if shop == "order-first":
+        assert "'Place order', which probe never presses" in observation.error
+
+
+def test_the_failure_names_are_the_spec_s() -> None:
+    spec = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert set(FAILING.values()) <= set(FAILURES)
+    for name in FAILING.values():
+        assert f"`{name}`" in spec, name
+
+
+def test_a_store_that_does_not_answer_is_one_line_exit_3(checks: InProcessChecks, tmp_path: Path) -> None:
+    done = checks.check("http://127.0.0.1:9/", out=tmp_path / "r", timeout=15)
+    assert done.code == 3
+    error = done.report.observation.error or ""
+    assert error.startswith("the store did not answer: ") and "\n" not in error, error
+    assert (tmp_path / "r" / "report.json").is_file()
