@@ -1,9 +1,10 @@
 """probe's speed and memory as ratios (not pass/fail): run it with `make bench` or `.venv/bin/python bench/run.py`.
 
 (a) `probe check --payment-page` on a local page vs a bare Playwright script that launches the same Chromium,
-    opens the same page, takes one screenshot and closes; run in rotation, median ratio (target <= 1.3). The probe
+    opens the same page, takes one screenshot and closes; run in rotation, median ratio (target <= 1.2). The probe
     keeps node's compile cache for Playwright's driver, a bare script does not: (a') gives the bare script that cache
-    too, to show what it is worth.
+    too, to show what it is worth. One more check, timed phase by phase (bench/phases.py), prints where its seconds
+    go: start, launch, open, settle, scan, picture, report, close, exit.
 (b) a 24-check `probe matrix` (12 bundled scenarios x 2 credit sources) vs one `probe check` (target <= 6 on 2
     cores) and vs bench/bare_walk.py, bare Playwright walking the same 24 flows in one process (target <= 1.5).
     The credit source never reaches the store, so the probe walks 12 flows for those 24 checks (the detail line
@@ -11,6 +12,9 @@
 (c) peak memory (PSS of the whole process tree, sampled from /proc; RSS shown beside it) of (b)'s matrix vs one
     check (target <= 1.5).
 (d) observe() on a page with 5,000 payment methods vs the same page with one (bench/big_page.py; target <= 2).
+(e) `probe check --payment-page` on long and heavy pages (bench/long_pages.py: 5,000 saved cards above the credit,
+    2 MB of deeply nested DOM, 200 iframes of widgets) vs the same check on a small page, in rotation, median ratio
+    (target <= 1.5); and the size of each report folder (target <= 1 MB).
 Every (a)-(c) figure is wall-clock of a fresh process, as a user starting the command would see it. Each ratio
 is measured within one run, so a busy machine inflates both sides; the summary prints the load average too.
 """
@@ -18,6 +22,7 @@ is measured within one run, so a busy machine inflates both sides; the summary p
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -149,6 +154,27 @@ def report(figure: Figure) -> None:
     print(f"{figure.name}: ratio {figure.ratio:.2f} (target <= {figure.target:g}, {met}; {figure.detail})", flush=True)
 
 
+def phases(cmd: list[str], work: Path) -> str:
+    """One run of the probe command `cmd` timed phase by phase (bench/phases.py): "phase seconds, ..." in the order
+    they happen. Phases that overlap (Chromium launches while Python loads) each show their own length."""
+    marks_file = work / "phases.json"
+    started = time.monotonic()
+    measure([sys.executable, str(ROOT / "bench" / "phases.py"), str(marks_file), *cmd[1:]], expect_codes=(0, 1, 3))
+    ended = time.monotonic()
+    marks: dict[str, list[list[float]]] = json.loads(marks_file.read_text(encoding="utf-8"))
+    spans = {name: sum(b - a for a, b in runs) for name, runs in marks.items()}
+    first = {name: min(a for a, _ in runs) for name, runs in marks.items()}
+    last = max(b for runs in marks.values() for _, b in runs)
+    spans["start"] = first.get("check", last) - started
+    spans["scan"] = spans.pop("observe", 0.0) - spans.get("settle", 0.0)
+    first["scan"] = first.get("settle", last)
+    spans["exit"] = ended - last
+    first["start"], first["exit"] = started, ended
+    spans.pop("check", None)
+    order = sorted(spans, key=lambda name: first.get(name, last))
+    return ", ".join(f"{name} {spans[name]:.2f}" for name in order) + f" (s; whole run {ended - started:.2f} s)"
+
+
 def figure_a(rounds: int, work: Path) -> None:
     bare = work / "bare.py"
     bare.write_text(BARE, encoding="utf-8")
@@ -171,6 +197,7 @@ def figure_a(rounds: int, work: Path) -> None:
             for name in order[i % 3 :] + order[: i % 3]:
                 cmd, env = commands[name]
                 times[name].append(measure(cmd, expect_codes=(0, 1, 3), env=env).seconds)
+        timed = phases(commands["probe"][0], work)
     probe = statistics.median(times["probe"])
     for name, mark, what in (
         ("bare", "", "bare Playwright screenshot"),
@@ -181,10 +208,11 @@ def figure_a(rounds: int, work: Path) -> None:
             Figure(
                 f"(a{mark}) check vs {what}",
                 statistics.median(ratios),
-                1.3,
+                1.2,
                 f"probe {probe:.2f} s, bare {statistics.median(times[name]):.2f} s, median of {rounds} rotating rounds",
             )
         )
+    print(f"    phases of one more check: {timed}", flush=True)
 
 
 MATRIX = """name: bench 24 checks
@@ -298,6 +326,44 @@ def figure_d() -> None:
     report(Figure("(d) observe() 5,000 payment methods vs one", big / small, 2, detail))
 
 
+def _folder_size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def figure_e(rounds: int, work: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import long_pages
+
+    times: dict[str, list[float]] = {name: [] for name in long_pages.PAGES}
+    sizes: dict[str, int] = {}
+    with serve_app_in_thread(long_pages.app(), name="long pages") as base:
+        commands = {
+            name: [PROBE, "check", f"{base}/{name}.html", "--payment-page", "--out", str(work / f"e-{name}"), "--json"]
+            for name in long_pages.PAGES
+        }
+        for i in range(rounds):
+            # The small page goes first in one round, last in the next: neither always meets a warm disk cache.
+            order = list(long_pages.PAGES) if i % 2 == 0 else list(reversed(long_pages.PAGES))
+            for name in order:
+                times[name].append(measure(commands[name], expect_codes=(0, 1, 3)).seconds)
+                report = json.loads((work / f"e-{name}" / "report.json").read_text(encoding="utf-8"))
+                if report["observation"]["option_state"] != "greyed_out":
+                    raise SystemExit(f"(e) {name}: observed {report['observation']['option_state']}, not greyed_out")
+                sizes[name] = _folder_size(work / f"e-{name}")
+        timed = {name: phases(commands[name], work) for name in long_pages.PAGES if name != "small"}
+    small = statistics.median(times["small"])
+    what = {"cards": "5,000 saved cards above the credit", "deep": "2 MB of nested DOM", "frames": "200 iframes"}
+    for name, words in what.items():
+        ratios = [t / s for t, s in zip(times[name], times["small"], strict=True)]
+        detail = (
+            f"{statistics.median(times[name]):.2f} s vs {small:.2f} s, median of {rounds} rounds; "
+            f"phases of one more: {timed[name]}"
+        )
+        report(Figure(f"(e) check on {words} vs a small page", statistics.median(ratios), 1.5, detail))
+    for name, size in sizes.items():
+        report(Figure(f"(e) report folder of the {name} page, MB", size / 1e6, 1, f"{size / 1e3:,.0f} kB"))
+
+
 def summary() -> None:
     load = " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
     print(f"\nsummary: {os.cpu_count()} cores, load average {load} (a busy machine inflates both sides of a ratio)")
@@ -309,7 +375,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds for (a)")
     parser.add_argument("--workers", type=int, default=None, help="--workers for the matrix of (b)")
-    parser.add_argument("--only", choices=("a", "bc", "d"), default=None, help="run one part")
+    parser.add_argument("--long-rounds", type=int, default=3, help="rounds for (e), the long pages")
+    parser.add_argument("--only", choices=("a", "bc", "d", "e"), default=None, help="run one part")
     args = parser.parse_args()
     if not Path("/proc/self/stat").exists():
         raise SystemExit("bench/run.py samples memory from /proc: run it on Linux")
@@ -321,6 +388,8 @@ def main() -> None:
             figures_bc(work, args.workers)
         if args.only in (None, "d"):
             figure_d()
+        if args.only in (None, "e"):
+            figure_e(args.long_rounds, work)
     summary()
 
 

@@ -46,6 +46,7 @@ class CheckRequest(Frozen):
     use_existing_context: bool = False
     timing: Timing = Timing()
     apply: bool = Field(default=True, description="press a credit's own apply / use / select control (--no-apply)")
+    full_page: bool = Field(default=False, description="picture the whole payment page, not the region of its options")
 
     @model_validator(mode="after")
     def _consistent(self) -> CheckRequest:

@@ -13,6 +13,7 @@ from probe.cli.options import (
     ApplyOpt,
     CdpOpt,
     ExpiresOpt,
+    FullPageOpt,
     GiftCardOpt,
     IntentOpt,
     JsonOpt,
@@ -74,6 +75,7 @@ def check(
     ws_endpoint: WsOpt = None,
     junit: JunitOpt = None,
     apply: ApplyOpt = True,
+    full_page: FullPageOpt = False,
     storage_state: StorageStateOpt = None,
     use_existing_context: Annotated[
         bool,

@@ -27,6 +27,7 @@ from probe.models import (
     Step,
     Verdict,
 )
+from probe.report.crop import option_crop
 from probe.version import __version__
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -284,6 +285,7 @@ def render_html(report: Report, folder: Path | None = None) -> str:
         deciding=deciding,
         deciding_id=deciding.id if deciding else verdict.deciding_rule,
         annotated=_annotation(report, folder),
+        crop=option_crop(report, relative_href(report.annotated_screenshot)),
         option_rows=_option_rows(report),
         extra_verdicts=report.verdicts if len(report.verdicts) > 1 else (),
         other_verdicts=[v for v in report.verdicts if v.option_label != report.observation.option_label],

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
     from playwright.async_api import Browser, BrowserContext
 
+    from probe.report.annotate import Picture
+
 VIEWPORT = {"width": 1280, "height": 900}
 # How long the account page's credit table is waited for.
 ACCOUNT_WAIT_S = 10
@@ -159,6 +161,7 @@ class Walked:
     safety: Safety
     annotated: str | None
     trace: str | None
+    picture: Picture | None = None
 
     def report(self, prepared: Prepared) -> Report:
         """The report of a check that knows what `prepared` knows and walked this walk."""
@@ -174,6 +177,7 @@ class Walked:
             safety=self.safety,
             annotated=self.annotated,
             trace=self.trace,
+            picture=self.picture,
         )
 
 
@@ -238,6 +242,7 @@ async def walk_in_browser(
     )
     lines: tuple[AccountLine, ...] = ()
     annotated: str | None = None
+    picture: Picture | None = None
     observation: Observation
     try:
         opened = 0
@@ -280,9 +285,12 @@ async def walk_in_browser(
         if observation.credit_options:
             annotated = "payment-annotated.png"
             try:
-                # A full-page picture of a huge page can take long: it gets what is left of the budget.
-                await asyncio.wait_for(
-                    annotated_screenshot(page, observation, staging / annotated, walker.mask_locators()),
+                # The region around the options, or with --full-page the whole page (which can take long on a huge
+                # page: it gets what is left of the budget).
+                picture = await asyncio.wait_for(
+                    annotated_screenshot(
+                        page, observation, staging / annotated, walker.mask_locators(), full_page=request.full_page
+                    ),
                     timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
                 )
             except Exception:  # noqa: BLE001 - the step gets a plain screenshot instead
@@ -324,6 +332,7 @@ async def walk_in_browser(
         safety=guard.safety(),
         annotated=annotated,
         trace=trace,
+        picture=picture,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from probe.decide.choose import Known, decide
 from probe.decide.rules import load_table
@@ -31,6 +31,9 @@ from probe.run.store import scenario_defaults
 from probe.version import __version__
 from probe.walk.profile import Profile, load_profile, missing_env
 from probe.walk.session import load_storage_state
+
+if TYPE_CHECKING:
+    from probe.report.annotate import Picture
 
 Progress = Callable[[str], None]
 
@@ -109,6 +112,7 @@ def build_report(
     safety: object,
     annotated: str | None,
     trace: str | None,
+    picture: Picture | None = None,
 ) -> Report:
     """Assemble report.json's model from what the run gathered."""
     top, context, verdict, verdicts = decide(prepared, observation, lines)
@@ -135,6 +139,8 @@ def build_report(
         steps=tuple(steps),
         safety=safety if isinstance(safety, Safety) else Safety(),
         annotated_screenshot=annotated,
+        annotated_region=picture.region if annotated and picture else None,
+        annotated_note=picture.note if annotated and picture else None,
         trace=trace,
     )
     if prepared.baseline is None:
