@@ -7,8 +7,9 @@ process. The wrapped names are probe's own; a renamed one fails here loudly rath
 
 Phases: launch (Chromium, launched ahead while Python loads), open (the payment page), settle and scan (observe():
 waiting for the page to settle, then finding and judging the options), picture (the annotated picture and step
-pictures), report (report.json and report.html), close (the browser). "start" (process start to the check's own
-start) and "exit" (the last phase's end to the process's end) are the parent's to compute.
+pictures), report (report.json and report.html), close (the check's browser context, then the browser). "start"
+(process start to the check's own start) and "exit" (the last phase's end to the process's end) are the parent's to
+compute.
 """
 
 from __future__ import annotations
@@ -83,6 +84,15 @@ def _wrap_check() -> None:
     import probe.walk.flow as flow
 
     _wrap(check, "run_check", "check")
+    new_context = check.new_context
+
+    @functools.wraps(new_context)
+    async def opened(*args: Any, **kwargs: Any) -> Any:
+        context = await new_context(*args, **kwargs)
+        context.close = timed_async("close", context.close)
+        return context
+
+    check.new_context = opened
     _wrap(flow.Walker, "open", "open")
     # probe.detect's `observe` (the function) hides its module of the same name: the module is taken from sys.modules.
     _wrap(sys.modules["probe.detect.observe"], "settle", "settle")
