@@ -347,6 +347,7 @@ def figure_e(rounds: int, work: Path) -> None:
             order = list(long_pages.PAGES) if i % 2 == 0 else list(reversed(long_pages.PAGES))
             for name in order:
                 times[name].append(measure(commands[name], expect_codes=(0, 1, 3)).seconds)
+                print(f"    (e) round {i + 1}: {name} {times[name][-1]:.2f} s", flush=True)
                 observed = json.loads((work / f"e-{name}" / "report.json").read_text(encoding="utf-8"))["observation"]
                 if observed["option_state"] != "greyed_out":
                     wrong[name] = f"observed {observed['option_state']} ({observed.get('error')}), not greyed_out"
