@@ -8,12 +8,12 @@ PY      := $(VENV)/bin/python
 WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test test-fast setup browser lint typecheck bench store clean
+.PHONY: demo test test-fast setup browser postgres lint typecheck bench store clean
 
 demo: setup
 	$(VENV)/bin/probe check --out probe-report
 
-test: setup
+test: setup postgres
 	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
@@ -29,6 +29,10 @@ $(STAMP): pyproject.toml
 
 browser: $(STAMP)
 	@VENV=$(VENV) sh scripts/ensure-browser.sh
+
+# PostgreSQL's server programs, for the run-history tests (each test run starts and stops a server of its own).
+postgres:
+	@sh scripts/ensure-postgres.sh
 
 lint: setup
 	$(VENV)/bin/ruff check probe mock_store tests bench

@@ -46,6 +46,16 @@ ADDRESS = {
     "lines": ["1200 Harbor Street, Apt 4B", "Seattle, WA 98101", "United States"],
     "phone": "(206) 555-0148",
 }
+# What the payment page shows of the shopper when a scenario asks for it (ui.shopper_details).
+SHOPPER = {
+    "name": ADDRESS["name"],
+    "street": "1200 Harbor Street",
+    "city": ADDRESS["lines"][1],
+    "email": "jordan.lee@example.com",
+    "phone": "+1 (206) 555-0148",
+    "account_code": "ACCT-7Q2X-99KD",
+    "echoed_code": "GC-4417-PP09-XQ77",
+}
 _order_numbers = itertools.count(1)
 
 router = APIRouter()
@@ -185,6 +195,7 @@ def checkout_payment(request: Request) -> Response:
         offers=offers,
         ui=scenario.ui,
         cards=SAVED_CARDS,
+        shopper=SHOPPER,
         code_error=request.query_params.get("code") == "invalid",
     )
 

@@ -83,6 +83,9 @@ class UI(Strict):
     # How an account with nothing on it is shown: greyed with "No balance", or (select_button) as an enabled radio
     # with no label whose value is the account's redeem code, refused only once its "Select" button is pressed.
     zero_balance: Literal["disabled", "select_button"] = "disabled"
+    # The payment page also shows the shopper's details (name, address, e-mail, phone, an account table with its code)
+    # and echoes a gift-card code into the code box: what screenshots of real stores must mask.
+    shopper_details: bool = False
 
     @model_validator(mode="after")
     def _late_disable_needs_a_control(self) -> UI:

@@ -63,13 +63,17 @@ def check(
     storage_state: str | Path | None = None,
     use_existing_context: bool = False,
     timing: Timing | None = None,
+    history: str | None = None,
+    no_history: bool = False,
+    notify: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Run one check (options as `probe check`'s, in snake_case) and return its report; it is also written to `out`.
 
     Without `url` the bundled mock store is probed. Enum and date options take their strings
     (`credit_source="promotional"`, `today="2026-11-25"`). Bad options raise probe.errors.InputError;
-    a check that could not observe returns a report whose outcome is `inconclusive`.
+    a check that could not observe returns a report whose outcome is `inconclusive`. The run is appended to the run
+    history (`history`, else $PROBE_HISTORY, else the user's data folder) unless `no_history`.
     """
     options = {name: value for name, value in locals().items() if name != "progress"}
     request = build_request(options, what="check()")

@@ -203,8 +203,45 @@ class OptionVerdict(Frozen):
     verdict: Verdict
 
 
+class MaskKind(StrEnum):
+    """What a mask box in a screenshot hides: the shopper's data, never the shop's."""
+
+    name = "name"
+    address = "address"
+    email = "email"
+    phone = "phone"
+    card = "card"
+    code = "code"
+    account = "account"
+    input = "input"
+
+
+class Mask(Frozen):
+    """One box painted over a screenshot, with the rule that made it."""
+
+    kind: MaskKind
+    rule: str
+    box: tuple[float, float, float, float] = Field(description="x, y, width, height on the page, in CSS pixels")
+
+
+class CartItem(Frozen):
+    """One line of the cart as the order summary shows it."""
+
+    name: str
+    quantity: int = 1
+    amount: float | None = Field(default=None, description="the line's price as shown (its total)")
+
+
+class Cart(Frozen):
+    """The cart as it stood at payment selection, read from the page's order summary (masked like the pictures)."""
+
+    items: tuple[CartItem, ...] = ()
+    total: float | None = None
+    currency: str | None = None
+
+
 class Step(Frozen):
-    """One step of the walk, with its screenshot (relative to the report folder)."""
+    """One step of the walk, with its screenshot (relative to the report folder) and the boxes masked on it."""
 
     name: str
     url: str | None = None
@@ -213,6 +250,7 @@ class Step(Frozen):
     ok: bool = True
     error: str | None = None
     retries: int = 0
+    masks: tuple[Mask, ...] = ()
 
 
 class BlockedRequest(Frozen):
@@ -257,7 +295,7 @@ class RunInfo(Frozen):
     gift_card: GiftCardKind
     intent: Intent
     probe_version: str
-    masked: bool = False  # balances, card numbers, e-mails and names painted over in the screenshots
+    masked: bool = False  # the shopper's data (names, addresses, e-mail, phone, cards, codes) painted over
 
 
 class Report(Frozen):
@@ -269,6 +307,7 @@ class Report(Frozen):
     credit: CreditContext
     verdict: Verdict
     verdicts: tuple[OptionVerdict, ...] = ()
+    cart: Cart | None = None
     steps: tuple[Step, ...] = ()
     safety: Safety = Safety()
     annotated_screenshot: str | None = None

@@ -14,6 +14,9 @@ from probe.models import CreditSource, Frozen, GiftCardKind, Intent
 from probe.timing import Timing
 
 DEFAULT_TIMEOUT_S = 60.0
+# The run history's URL schemes taken as PostgreSQL (all driven through psycopg 3); anything else with :// but
+# sqlite:// is refused before a browser starts.
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 # The command line's (and the Python API's) spellings of the fields whose names differ.
 SPELLINGS = {"timeout": "timeout_s", "mask_selector": "mask_selectors"}
 
@@ -47,6 +50,9 @@ class CheckRequest(Frozen):
     timing: Timing = Timing()
     apply: bool = Field(default=True, description="press a credit's own apply / use / select control (--no-apply)")
     full_page: bool = Field(default=False, description="picture the whole payment page, not the region of its options")
+    history: str | None = Field(default=None, description="the run history: a SQLite file or a postgresql:// URL")
+    no_history: bool = False
+    notify: str | None = Field(default=None, description="webhook posted to when a run differs from the last")
 
     @model_validator(mode="after")
     def _consistent(self) -> CheckRequest:
@@ -58,6 +64,7 @@ class CheckRequest(Frozen):
         elif self.payment_page:
             raise InputError("--payment-page needs a URL: the page that already shows the payment selection")
         validate_endpoints(self.cdp_endpoint, self.ws_endpoint)
+        check_history_options(self.history, self.no_history, self.notify)
         if self.use_existing_context and self.cdp_endpoint is None:
             raise InputError("--use-existing-context borrows a remote browser's own context: give --cdp-endpoint too")
         if self.use_existing_context and self.storage_state is not None:
@@ -117,3 +124,37 @@ def validate_endpoints(cdp: str | None, ws: str | None) -> None:
                     f"{option} {value!r}: not a {'/'.join(s + '://' for s in schemes)} address; "
                     "e.g. http://127.0.0.1:9222 or ws://127.0.0.1:3000/"
                 )
+
+
+def history_shown(where: str) -> str:
+    """A --history path or URL as it may be printed: a URL's password is never shown."""
+    if "://" not in where:
+        return where
+    scheme, rest = where.split("://", 1)
+    credentials, at, host = rest.partition("@")
+    if at and ":" in credentials and "/" not in credentials:
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+    return where
+
+
+def validate_history(where: str) -> str:
+    """A run history probe can open (a file path, a postgresql:// or sqlite:// URL), or InputError."""
+    scheme = where.split("://", 1)[0].lower() if "://" in where else None
+    if scheme is not None and scheme not in (*POSTGRES_SCHEMES, "sqlite"):
+        raise InputError(
+            f"--history {history_shown(where)}: {scheme}:// is not a history probe keeps; "
+            "give a file path (SQLite) or a postgresql:// URL"
+        )
+    return where
+
+
+def check_history_options(history: str | None, no_history: bool, notify: str | None) -> None:
+    """--history, --no-history and --notify agree, and each is usable (InputError otherwise)."""
+    if history is not None:
+        validate_history(history)
+    if notify is not None:
+        parts = urlparse(notify)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InputError(f"--notify {notify!r}: not an http(s):// address; give the webhook's URL")
+        if no_history:
+            raise InputError("--notify posts when a run differs from the last one in the history: drop --no-history")

@@ -3,16 +3,51 @@ checks in one Chromium for the session."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import postgres
 import pytest
 from in_process import InProcessChecks
 from recording import Write, recording
 
 from mock_store.server import serve_app_in_thread, serve_in_thread, static_app
 from probe.walk.browser import LAUNCH_ARGS, find_browser
+
+_HISTORY_HOME = Path(tempfile.mkdtemp(prefix="probe-test-history-"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every check the tests run appends to a history of this test process's own, never the user's: PROBE_HISTORY
+    names a file in a fresh temporary folder, and the data folder the default would use is moved there too."""
+    os.environ["PROBE_HISTORY"] = str(_HISTORY_HOME / "history.sqlite")
+    os.environ["XDG_DATA_HOME"] = str(_HISTORY_HOME / "data")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_HISTORY_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL for this test process (started here, stopped at the end); skips when none can run."""
+    reason = postgres.why_not()
+    if reason is not None:
+        pytest.skip(f"PostgreSQL history tests: {reason}")
+    with postgres.server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history_where(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty history: a SQLite file, or a database of its own on the test run's PostgreSQL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "history.sqlite")
+    return postgres.fresh_database(request.getfixturevalue("postgres_server"))
 
 
 @pytest.fixture(scope="session")

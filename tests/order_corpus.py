@@ -10,7 +10,13 @@ from urllib.parse import urlencode
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
-CORPUS = Path(__file__).parent / "data" / "order_requests_corpus.yaml"
+DATA = Path(__file__).parent / "data"
+# Every platform's recorded requests, and the payment-step-vs-order pairs of two-step checkouts.
+CORPORA = (
+    DATA / "order_requests_corpus.yaml",
+    DATA / "payment_steps_corpus.yaml",
+    DATA / "route_shapes_corpus.yaml",  # routes in the query string, the form, RPC bodies; method overrides
+)
 BOUNDARY = "----probeCorpusBoundary7MA4YWxk"
 
 
@@ -34,6 +40,9 @@ class Shape(BaseModel):
     multipart: dict[str, str] | None = None
     body: str | None = None
     content_type: str | None = None
+    # The page that sent it shows a review step still to come (what the guard reads from the page in a browser).
+    review_ahead: bool = False
+    headers: dict[str, str] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -42,6 +51,11 @@ class Shape(BaseModel):
             data = {**data, "json_body": data["json"]}
             del data["json"]
         return data
+
+    @property
+    def passes_without_review(self) -> bool:
+        """Whether it must pass when the page that sends it shows no review step (a save needing one is blocked)."""
+        return self.expect == "allow" and not self.review_ahead
 
     @property
     def id(self) -> str:
@@ -75,5 +89,8 @@ class Shape(BaseModel):
 
 def load_corpus() -> list[Shape]:
     """Every recorded shape, validated."""
-    data = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
-    return [Shape.model_validate(item) for item in data["requests"]]
+    shapes: list[Shape] = []
+    for corpus in CORPORA:
+        data = yaml.safe_load(corpus.read_text(encoding="utf-8"))
+        shapes += [Shape.model_validate(item) for item in data["requests"]]
+    return shapes

@@ -24,6 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "detect": {"errors", "models", "money", "safety", "timing"},
     "decide": {"errors", "models", "money"},
     "report": {"errors", "models", "version"},
+    "history": {"errors", "models", "request"},
     "run": {
         "errors",
         "models",
@@ -36,15 +37,16 @@ ALLOWED: dict[str, set[str]] = {
         "detect",
         "decide",
         "report",
+        "history",
     },
     "api": {"errors", "models", "request", "run", "timing"},
-    "cli": {"errors", "models", "money", "request", "walk", "decide", "report", "run"},
+    "cli": {"errors", "models", "money", "request", "walk", "decide", "report", "run", "history"},
     "pytest_plugin": {"models", "api"},
     "__init__": {"version", "api"},
     "__main__": {"entry"},
     "entry": {"errors", "run", "cli"},
 }
-BROWSER_FREE = ("models", "money", "timing", "request", "safety", "decide")
+BROWSER_FREE = ("models", "money", "timing", "request", "safety", "decide", "history")
 # Third-party packages a stage must never import (typer only in the CLI; rules and models stay browser-free).
 FORBIDDEN: dict[str, set[str]] = {
     stage: {"typer"} | ({"playwright", "fastapi", "uvicorn"} if stage in BROWSER_FREE else set())

@@ -21,7 +21,9 @@ CLASSIFIER = OrderRequestClassifier()
 @pytest.mark.parametrize("shape", SHAPES, ids=[s.id for s in SHAPES])
 def test_each_recorded_request_is_blocked_or_allowed_as_it_must_be(shape: Shape) -> None:
     body, content_type = shape.request()
-    decision = CLASSIFIER.classify(shape.method, shape.url, body, content_type)
+    decision = CLASSIFIER.classify(
+        shape.method, shape.url, body, content_type, headers=shape.headers, review_ahead=shape.review_ahead
+    )
     assert decision.blocked == (shape.expect == "block"), f"{decision.rule}: {decision.why}"
 
 
@@ -53,7 +55,7 @@ def test_rule_table_is_validated(tmp_path: Path) -> None:
     bad.write_text("rules:\n  - {id: x, platform: P, action: block, source: https://example.com/doc, colour: red}\n")
     with pytest.raises(InputError, match="colour: unknown key"):
         load_rules(bad)
-    with pytest.raises(ValueError, match="url, operation or field"):
+    with pytest.raises(ValueError, match="url, route, operation or field"):
         OrderRuleTable.model_validate({"rules": [{"id": "x", "platform": "P", "action": "block", "source": "s" * 9}]})
 
 
@@ -105,3 +107,47 @@ def test_a_profile_with_a_useless_endpoint_is_refused_naming_the_entry(tmp_path:
         load_profile(path)
     text = str(caught.value)
     assert f"entry 1 {entry!r}" in text and needle in text and "guard.order_endpoints" in text
+
+
+def test_the_rule_of_each_issue_20_request_is_named() -> None:
+    checkout = json.dumps({"payment_method": "cod"}).encode()
+    leak = CLASSIFIER.classify("POST", "https://s/?rest_route=/wc/store/v1/checkout&_locale=user", checkout)
+    assert leak.blocked and leak.rule == "woo-store-api-checkout"
+    calc = "https://s/wp-json/wc/store/v1/checkout?__experimental_calc_totals=true"
+    override = CLASSIFIER.classify(
+        "POST", calc, checkout, "application/json", headers={"X-HTTP-Method-Override": "PUT"}
+    )
+    assert not override.blocked and override.rule == "woo-store-api-checkout-update"
+    # Without the override the same request orders.
+    assert CLASSIFIER.classify("POST", calc, checkout, "application/json").blocked
+    totals = (
+        b"billing_first_name=Ann&woocommerce_checkout_update_totals=Update+totals&woocommerce-process-checkout-nonce=1"
+    )
+    decision = CLASSIFIER.classify("POST", "https://s/checkout/", totals, "application/x-www-form-urlencoded")
+    assert not decision.blocked and decision.rule == "woo-update-totals"
+    pressed = totals + b"&woocommerce_checkout_place_order=Place+order"
+    assert CLASSIFIER.classify("POST", "https://s/checkout/", pressed, "application/x-www-form-urlencoded").blocked
+
+
+def test_a_request_is_read_whole() -> None:
+    body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": {"dispatch": "checkout.place_order"}}).encode()
+    speech = read_request("https://s/?rest_route=%2Fwc%2Fstore%2Fv1%2Fcart&_method=put", body, "application/json")
+    assert "/wc/store/v1/cart" in speech.routes and "checkout.place_order" in speech.routes
+    assert speech.override == "PUT" and ("rpc_method", "call") in speech.fields
+    assert read_request("https://s/x", b"", None, {"X-HTTP-Method-Override": "patch"}).override == "PATCH"
+    assert read_request("https://s/x", b"", None, {"X-HTTP-Method-Override": "GET"}).override is None
+
+
+@pytest.mark.parametrize(
+    ("entry", "needle"),
+    [
+        ({"url": "/x", "where": "query"}, "where says where field is looked for"),
+        ({"url": "/x", "method_override": True}, "method_override needs methods"),
+        ({"url": "/x", "action": "block", "review_step": True}, "review_step is for allow rules"),
+        ({"route": "/x", "where": "header", "field": "a"}, "where"),
+    ],
+)
+def test_table_entries_say_validly_which_part_they_match(entry: dict[str, object], needle: str) -> None:
+    rule = {"id": "x", "platform": "P", "action": "allow", "source": "s" * 9, **entry}
+    with pytest.raises(ValueError, match=needle):
+        OrderRuleTable.model_validate({"rules": [rule]})

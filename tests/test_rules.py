@@ -539,12 +539,10 @@ def test_verdict_refuses_a_balance_that_is_no_amount() -> None:
 BALANCES = {
     "$150.00": (150.0, "$"),
     "£0.00": (0.0, "£"),
-    "0": (0.0, None),
     "12,50 €": (12.5, "€"),
     "1.234,56 €": (1234.56, "€"),
     "$1,234.56": (1234.56, "$"),
     "USD 25": (25.0, "USD"),
-    "250 points": (250.0, "points"),
     "Available: $22.00": (22.0, "$"),
 }
 
@@ -556,7 +554,7 @@ def test_a_balance_is_read_into_amount_and_currency(text: str, expected: tuple[f
     assert parse_balance(text) == Balance(amount=expected[0], currency=expected[1])
 
 
-@pytest.mark.parametrize("text", ["", "lots", "No balance", None])
+@pytest.mark.parametrize("text", ["", "lots", "No balance", None, "0", "250 points"])
 def test_no_amount_is_no_balance(text: str | None) -> None:
     from probe.money import parse_balance
 

@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from probe.cli.check_commands import check, diff, doctor, open_report, rules_command, store, verdict
+from probe.cli.history_commands import history
 from probe.cli.matrix_commands import matrix
 from probe.cli.options import err
 from probe.cli.profile_commands import login, profile_app
@@ -72,6 +73,7 @@ app.command()(store)
 app.command("open")(open_report)
 app.command()(doctor)
 app.command()(matrix)
+app.command()(history)
 app.command()(login)
 app.add_typer(profile_app, name="profile")
 

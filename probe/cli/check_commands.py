@@ -15,9 +15,12 @@ from probe.cli.options import (
     ExpiresOpt,
     FullPageOpt,
     GiftCardOpt,
+    HistoryOpt,
     IntentOpt,
     JsonOpt,
     JunitOpt,
+    NoHistoryOpt,
+    NotifyOpt,
     RulesOpt,
     SourceOpt,
     StorageStateOpt,
@@ -62,7 +65,10 @@ def check(
     rules: RulesOpt = None,
     mask: Annotated[
         bool | None,
-        typer.Option("--mask/--no-mask", help="Mask balances, cards, e-mails and names in screenshots."),
+        typer.Option(
+            "--mask/--no-mask",
+            help="Mask the shopper's data (names, addresses, e-mail, phone, cards, codes) in screenshots.",
+        ),
     ] = None,
     mask_selector: Annotated[
         list[str] | None, typer.Option("--mask-selector", help="Extra CSS selector to mask (repeatable).")
@@ -84,6 +90,9 @@ def check(
             help="With --cdp-endpoint: use the remote browser's own context (its cookies) instead of a new one.",
         ),
     ] = False,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
+    notify: NotifyOpt = None,
 ) -> None:
     """Drive a gift-card checkout to payment selection, observe the store-credit option, give a verdict."""
     from probe.request import build_request, option_names

@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from probe.cli.options import ApplyOpt, JsonOpt, JunitOpt, StorageStateOpt, err, fail, out
+from probe.cli.options import (
+    ApplyOpt,
+    HistoryOpt,
+    JsonOpt,
+    JunitOpt,
+    NoHistoryOpt,
+    NotifyOpt,
+    StorageStateOpt,
+    err,
+    fail,
+    out,
+)
 from probe.errors import InputError, ProbeError
 
 if TYPE_CHECKING:
@@ -35,6 +46,9 @@ def matrix(
     browser_path: Annotated[str | None, typer.Option("--browser-path", help="Chromium binary to use.")] = None,
     apply: ApplyOpt = True,
     storage_state: StorageStateOpt = None,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
+    notify: NotifyOpt = None,
 ) -> None:
     """Run many checks at once (targets × credit sources × gift cards × intents), one report each and a matrix page.
 
@@ -88,6 +102,10 @@ def matrix(
                 no_apply=not apply,
                 storage_state=storage_state,
                 shard=part,
+                history=history,
+                no_history=no_history,
+                notify=notify,
+                warn=lambda line: bar.console.print(line, markup=False),
             )
     except ProbeError as exc:
         raise fail(exc) from None

@@ -70,6 +70,19 @@ StorageStateOpt = Annotated[
         dir_okay=False,
     ),
 ]
+HistoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--history",
+        metavar="PATH|URL",
+        envvar="PROBE_HISTORY",
+        help="Run history: a SQLite file or a postgresql:// URL (default: history.sqlite in your data folder).",
+    ),
+]
+NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not append this run to the history.")]
+NotifyOpt = Annotated[
+    str | None, typer.Option("--notify", metavar="URL", help="Webhook to POST to when a run differs from the last.")
+]
 JunitOpt = Annotated[
     Path | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML there.", dir_okay=False)
 ]

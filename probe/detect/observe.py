@@ -38,6 +38,7 @@ class Found:
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     message: str | None = None
+    box: tuple[float, float, float, float] | None = None  # where the shopper met it, before any trial or press
 
 
 async def _box(f: Found, scroll: tuple[float, float]) -> tuple[float, float, float, float] | None:
@@ -144,6 +145,7 @@ async def _observe(
     found = [f for f in found if not (f.option.invisible and f.option.name.lower() in shown_names)]
     for f in found:
         f.evidence = gather(f.option)
+        f.box = await _box(f, main.scroll)
         if time.monotonic() - start < timeout_s + timing.trials_extra_s:
             await _try(page, f, credit, timing, apply=apply)
     if again and await _rebuilt(found):
@@ -170,7 +172,8 @@ async def _observe(
                 source_hint=source_hint(f"{f.option.name} {f.option.tile_text}"),
                 evidence=tuple(f.evidence),
                 notes=tuple(f.notes),
-                box=await _box(f, scroll),
+                # An applied credit's block may be gone (the store hides it once used): keep where it was.
+                box=await _box(f, scroll) or f.box,
             )
         )
     options = with_store_applied(options, scans, scroll)

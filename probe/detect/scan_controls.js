@@ -112,6 +112,7 @@ function nameOf(el, kind, labels) {
   return norm(el.title || "");
 }
 // The box around a choice that holds no other choice: its tile, where its description and balance are written.
+// A table row is a whole item: the tile of a choice in a row is that row at most, never the table of totals around it.
 function tileOf(el) {
   let tile = null;
   const mine = choices.count.get(el) || 0;
@@ -119,6 +120,7 @@ function tileOf(el) {
     if ((choices.count.get(a) || 0) > mine) break;
     if (norm(a.textContent).length > 400) break;
     tile = a;
+    if (a.tagName === "TR") break;
   }
   return tile;
 }

@@ -59,7 +59,9 @@ function sayings(el, labels, tile, visual, name) {
     }
   }
   const after = [];
-  for (let s = (tile || visual).nextElementSibling, n = 0; s && n < 2; s = s.nextElementSibling, n++) {
+  // The rows after a table row are other items (the totals, the next account), not this option's words.
+  const rowTile = !!tile && tile.tagName === "TR";
+  for (let s = rowTile ? null : (tile || visual).nextElementSibling, n = 0; s && n < 2; s = s.nextElementSibling, n++) {
     if (holdsChoice(s)) break;
     const t = textOf(s);
     if (t && t.length < 220 && visibleWhy(s) === null) after.push(t);

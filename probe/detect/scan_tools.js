@@ -9,7 +9,6 @@ const W = {
   noMethods: rx(vocab.noMethods),
   // The sign before an amount says the amount is deducted: group 1 is the sign, group 2 the amount.
   money: new RegExp(`([-\\u2212]\\s?|\\u2013(?=\\S))?(${vocab.money})`, "i"),
-  points: new RegExp(`()(${vocab.points})`, "i"),
   remove: rx(vocab.remove),
   removeMarks: new RegExp(vocab.removeMarks, "g"),
   apply: rx(vocab.apply),
@@ -63,8 +62,9 @@ function allElements() {
   walk(document);
   return out;
 }
+// The first amount of money in a text (a number in a money format beside a currency), never a count or points.
 function moneyIn(t) {
-  const m = (t || "").match(W.money) || (t || "").match(W.points);
+  const m = (t || "").match(W.money);
   return m ? norm(m[2]) : null;
 }
 function rectOf(els) {

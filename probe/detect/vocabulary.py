@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from probe.detect.platform_words import platform_patterns
 from probe.models import CreditSource
 from probe.money import MONEY
 
@@ -67,8 +68,6 @@ APPLIED_TEXT = (
     r"\b(credit|balance)\b[^.]{0,20}\b(has\s+been|was|is|been)\s+applied|\bapplied\b[^.]{0,30}\b(credit|balance)\b|"
     r"\b(credit|balance)\s+applied\b"
 )
-# A number of points shown instead of money ("2,500 reward points").
-POINTS_TEXT = r"\d[\d,]*\s+(?:reward\s+)?points"
 # A control that takes credit already in use back off ("Remove store credit", "×"): never an option to try.
 REMOVE_WORDS = r"^\s*(remove|delete|cancel|clear|undo|discard)\b"
 # A control that takes credit the probe applied back off again: the undo of an apply press.
@@ -82,7 +81,9 @@ TIP_ONLY_WORDS = r"^(learn (why|more)|why\??|more info|details|info|help|\?|i)?$
 # A name that speaks of another way to pay: not a generic word that a credit tile around it could name.
 OTHER_METHOD_WORDS = r"\b(card|paypal|cash on|bank|invoice|klarna|apple|google|visa|mastercard|amex|sepa)\b"
 # Every credit pattern holds one of these words; a text without any of them names no credit (a cheap first test).
-CREDIT_WORD = r"credit|balance|cash|funds|wallet|points|reward|loyalty|guthaben|avoir|cr[\u00e9e]dit|payment"
+CREDIT_WORD = (
+    r"credit|balance|cash|funds|wallet|points|reward|loyalty|guthaben|avoir|cr[\u00e9e]dit|payment|certificate"
+)
 # A box to type a code into: a gift card, coupon or voucher, not a credit to choose.
 CODE_BOX_WORDS = r"gift|code|coupon|voucher|promo"
 # Class names that say an option is disabled.
@@ -194,9 +195,9 @@ def place_words(no_methods: str) -> dict[str, str]:
 
 
 def credit_patterns(option_label: str | None) -> list[str]:
-    """The built-in vocabulary plus the store's own name for its credit."""
+    """The built-in vocabulary, the platforms' own words (probe/data/credit_words.yaml) and the store's own name."""
     extra = [option_label.removeprefix("(?i)")] if option_label else []
-    return [*CREDIT_PATTERNS, *extra]
+    return [*CREDIT_PATTERNS, *platform_patterns(), *extra]
 
 
 def scan_words(credit: list[str]) -> dict[str, str | list[str]]:
@@ -208,7 +209,6 @@ def scan_words(credit: list[str]) -> dict[str, str | list[str]]:
         "applied": APPLIED_TEXT,
         "noMethods": NO_METHODS_TEXT,
         "money": MONEY,
-        "points": POINTS_TEXT,
         "remove": REMOVE_WORDS,
         "removeMarks": REMOVE_MARKS,
         "apply": APPLY_WORDS,

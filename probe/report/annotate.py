@@ -4,15 +4,17 @@ the whole page on request (--full-page)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import contextlib
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from playwright.async_api import Locator, Page
+from playwright.async_api import Page
 
 from probe.detect.vocabulary import PAYMENT_HEADING
-from probe.models import Observation, OptionState
+from probe.models import Mask, Observation, OptionState
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import Clip
@@ -84,6 +86,12 @@ class Picture:
 
     region: tuple[int, int, int, int] | None = None
     note: str | None = None
+    masks: tuple[Mask, ...] = ()  # the shopper's data painted over in it
+
+
+# The page with the shopper's data painted over for the length of a block (Walker.masked): over the whole page with
+# full_page=True, else over the viewport.
+Masking = Callable[..., AbstractAsyncContextManager[tuple[Mask, ...]]]
 
 
 def picture_region(
@@ -133,16 +141,21 @@ def _whole(x: float, y: float, w: float, h: float) -> tuple[int, int, int, int]:
     return (int(x), int(y), max(1, round(w)), max(1, round(h)))
 
 
+def _masking(masked: Masking | None, *, full_page: bool) -> AbstractAsyncContextManager[tuple[Mask, ...]]:
+    return masked(full_page=full_page) if masked is not None else contextlib.nullcontext(())
+
+
 async def annotated_screenshot(
     page: Page,
     observation: Observation,
     path: Path,
-    mask: Sequence[Locator] = (),
+    masked: Masking | None = None,
     *,
     full_page: bool = False,
 ) -> Picture:
     """Outline each credit option with its state, picture the region around them (the whole page with
-    `full_page`), `mask` painted over, and remove the outline again; returns what the picture shows."""
+    `full_page`), the shopper's data painted over by `masked`, and remove the outline again; returns what the
+    picture shows and the masks painted on it."""
     boxes = [
         {
             "x": option.box[0],
@@ -159,35 +172,38 @@ async def annotated_screenshot(
     seen = await page.evaluate(DRAW_JS, [OVERLAY_ID, boxes, PAYMENT_HEADING])
     try:
         if full_page:
-            picture = Picture()
-            await page.screenshot(path=str(path), full_page=True, mask=list(mask))
-        else:
-            rects = [option.box for option in observation.credit_options if option.box is not None]
-            heading = tuple(seen["heading"]) if seen["heading"] else None
-            picture = picture_region(rects, heading, seen["page"], seen["viewport"], seen["scroll"])
-            await _picture_region(page, path, picture.region or (0, 0, 1, 1), seen, mask)
+            async with _masking(masked, full_page=True) as masks:
+                await page.screenshot(path=str(path), full_page=True)
+            return Picture(masks=masks)
+        rects = [option.box for option in observation.credit_options if option.box is not None]
+        heading = tuple(seen["heading"]) if seen["heading"] else None
+        picture = picture_region(rects, heading, seen["page"], seen["viewport"], seen["scroll"])
+        masks = await _picture_region(page, path, picture.region or (0, 0, 1, 1), seen, masked)
+        return replace(picture, masks=masks)
     finally:
         await page.evaluate(REMOVE_JS, OVERLAY_ID)
-    return picture
 
 
 async def _picture_region(
-    page: Page, path: Path, region: tuple[int, int, int, int], seen: dict[str, Any], mask: Sequence[Locator]
-) -> None:
-    """Picture `region` of the page. A region no larger than the viewport is scrolled into view and taken from it
-    (the page scrolled back after): Chromium paints that much and no more. A taller one is clipped from the page,
-    which makes Chromium lay out the page at its full length, so it costs more on a long page."""
+    page: Page, path: Path, region: tuple[int, int, int, int], seen: dict[str, Any], masked: Masking | None
+) -> tuple[Mask, ...]:
+    """Picture `region` of the page, masked. A region no larger than the viewport is scrolled into view (its masks
+    painted there) and taken from it, the page scrolled back after: Chromium paints that much and no more. A taller
+    one is clipped from the page, which makes Chromium lay out the page at its full length: it costs more."""
     x, y, w, h = region
     vw, vh = seen["viewport"]
     if w > vw or h > vh:
         clip: Clip = {"x": x, "y": y, "width": w, "height": h}
-        await page.screenshot(path=str(path), full_page=True, clip=clip, mask=list(mask))
-        return
+        async with _masking(masked, full_page=True) as masks:
+            await page.screenshot(path=str(path), full_page=True, clip=clip)
+        return masks
     await page.evaluate(SCROLL_JS, [x, y])
     try:
         # Where the page let itself be scrolled: at its end it may stop short of (x, y).
         sx, sy = await page.evaluate("() => [scrollX, scrollY]")
         clip = {"x": x - sx, "y": y - sy, "width": w, "height": h}
-        await page.screenshot(path=str(path), clip=clip, mask=list(mask))
+        async with _masking(masked, full_page=False) as masks:
+            await page.screenshot(path=str(path), clip=clip)
+        return masks
     finally:
         await page.evaluate(SCROLL_JS, seen["scroll"])

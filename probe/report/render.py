@@ -281,6 +281,7 @@ def render_html(report: Report, folder: Path | None = None) -> str:
         run=report.run,
         observation=report.observation,
         credit=report.credit,
+        cart=report.cart,
         verdict=verdict,
         deciding=deciding,
         deciding_id=deciding.id if deciding else verdict.deciding_rule,

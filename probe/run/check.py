@@ -15,9 +15,10 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import Error as PlaywrightError
 
 from probe.errors import InputError, first_line
-from probe.models import AccountLine, Observation, PageKind, Report, Safety
+from probe.models import AccountLine, Cart, Observation, PageKind, Report, Safety
 from probe.models import Step as StepModel
 from probe.report.folder import ReportFolder
+from probe.request import CheckRequest
 from probe.run.driver import Driver, driver
 from probe.run.pipeline import Prepared, Progress, build_report, inconclusive
 from probe.run.store import target_url
@@ -83,7 +84,23 @@ async def run_check(
     except BaseException:
         folder.discard()
         raise
-    return report, folder.commit()
+    kept = folder.commit()
+    await record_run(request, report, progress)
+    return report, kept
+
+
+async def record_run(request: CheckRequest, report: Report, progress: Progress) -> None:
+    """Append the check to the run history (unless --no-history), posting to --notify on a change; HistoryError
+    when the history cannot be used (the report is already in place)."""
+    if request.no_history:
+        return
+    from probe.history.record import Recorder
+
+    recorder = Recorder(request.history, request.notify, progress)
+    try:
+        await asyncio.to_thread(recorder.record, report, request.out)
+    finally:
+        recorder.close()
 
 
 async def launch_and_check(
@@ -162,6 +179,7 @@ class Walked:
     annotated: str | None
     trace: str | None
     picture: Picture | None = None
+    cart: Cart | None = None
 
     def report(self, prepared: Prepared) -> Report:
         """The report of a check that knows what `prepared` knows and walked this walk."""
@@ -178,6 +196,7 @@ class Walked:
             annotated=self.annotated,
             trace=self.trace,
             picture=self.picture,
+            cart=self.cart,
         )
 
 
@@ -208,6 +227,7 @@ async def walk_in_browser(
 ) -> Walked:
     """Walk to the payment selection and observe it, screenshots into `staging`; no verdict yet."""
     from probe.detect import observe
+    from probe.detect.cart import read_cart
     from probe.detect.track import install_tracking
     from probe.report.annotate import annotated_screenshot
 
@@ -243,6 +263,7 @@ async def walk_in_browser(
     lines: tuple[AccountLine, ...] = ()
     annotated: str | None = None
     picture: Picture | None = None
+    cart: Cart | None = None
     observation: Observation
     try:
         opened = 0
@@ -282,18 +303,22 @@ async def walk_in_browser(
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
         observation = _signed_in_cause(observation, walker)
+        if observation.page_kind is PageKind.payment:
+            cart = await read_cart(page)
         if observation.credit_options:
             annotated = "payment-annotated.png"
             try:
-                # The region around the options, or with --full-page the whole page (which can take long on a huge
-                # page: it gets what is left of the budget).
+                # The region around the options (its masks painted where it lies), or with --full-page the whole
+                # page (which can take long on a huge page: it gets what is left of the budget).
                 picture = await asyncio.wait_for(
                     annotated_screenshot(
-                        page, observation, staging / annotated, walker.mask_locators(), full_page=request.full_page
+                        page, observation, staging / annotated, walker.masked, full_page=request.full_page
                     ),
                     timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
                 )
+                walker.shot_masks[annotated] = picture.masks
             except Exception:  # noqa: BLE001 - the step gets a plain screenshot instead
+                (staging / annotated).unlink(missing_ok=True)
                 annotated = None
         if request.payment_page:
             await walker.record("payment selection", step_start, retries=opened, picture=annotated or True)
@@ -333,6 +358,7 @@ async def walk_in_browser(
         annotated=annotated,
         trace=trace,
         picture=picture,
+        cart=cart,
     )
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from probe.errors import InputError, ProbeError, first_line
 from probe.models import Outcome, Report
+from probe.request import check_history_options
 from probe.run import store
 from probe.run.matrix_spec import (
     Cell,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
     from playwright.async_api import Browser
 
+    from probe.history.record import Recorder
     from probe.report.junit import CheckResult
     from probe.report.matrix import MatrixRow
     from probe.run.check import Walked
@@ -139,6 +141,7 @@ async def run_cells(
     browser_path: str | None = None,
     progress: Progress = lambda _: None,
     on_done: Callable[[CellResult], None] = lambda _: None,
+    recorder: Recorder | None = None,
 ) -> list[CellResult]:
     """Run the cells, `workers` at a time, each in its own context of one browser per endpoint (or one launched)."""
     from probe.run.driver import driver
@@ -157,7 +160,7 @@ async def run_cells(
             async with _store_aside(cells, store_url) as base_url:
                 browsers = await opening
                 try:
-                    run = _Run(cells, prepared, browsers, endpoints, base_url, staging, progress, on_done)
+                    run = _Run(cells, prepared, browsers, endpoints, base_url, staging, progress, on_done, recorder)
                     return await run.all(workers)
                 finally:
                     for browser in browsers:
@@ -199,6 +202,7 @@ class _Run:
     staging: Path
     progress: Progress
     on_done: Callable[[CellResult], None]
+    recorder: Recorder | None = None
 
     async def all(self, workers: int) -> list[CellResult]:
         """Every cell's result, in the cells' order, `workers` walks at a time."""
@@ -212,7 +216,7 @@ class _Run:
                 walked = await _walk(
                     cells, ons[0], self.browsers[g % len(self.browsers)], self.base_url, self.staging, self.progress
                 )
-            return await _decide_group(cells, ons, walked, self.staging, self.on_done)
+            return await _decide_group(cells, ons, walked, self.staging, self.on_done, self.recorder)
 
         done = await asyncio.gather(*(one(g, members) for g, members in enumerate(groups)))
         by_index = {i: r for members, rs in zip(groups, done, strict=True) for i, r in zip(members, rs, strict=True)}
@@ -262,6 +266,7 @@ async def _decide_group(
     walked: Walked | str,
     staging: Path,
     on_done: Callable[[CellResult], None],
+    recorder: Recorder | None = None,
 ) -> list[CellResult]:
     """Each cell's report from the one walk they share: its own verdict, the walk's screenshots in its folder."""
     from probe.report.render import write_report
@@ -285,6 +290,11 @@ async def _decide_group(
                 result = CellResult(cell, report)
             except Exception as exc:  # noqa: BLE001 - one crashed check must not stop the others
                 result = CellResult(cell, None, first_line(exc))
+        if recorder is not None and result.report is not None:
+            # Into the history as each check ends (its report's final place); a history that cannot be used is
+            # kept by the recorder and told once the matrix is written.
+            with contextlib.suppress(ProbeError):
+                await asyncio.to_thread(recorder.record, result.report, cell.request.out)
         on_done(result)
         results.append(result)
     return results
@@ -322,10 +332,18 @@ async def run_matrix(
     on_start: Callable[[list[Cell]], None] = lambda _: None,
     on_done: Callable[[CellResult], None] = lambda _: None,
     shard: Shard | None = None,
+    history: str | None = None,
+    no_history: bool = False,
+    notify: str | None = None,
+    warn: Progress | None = None,
 ) -> MatrixResult:
-    """Expand, prepare and run the matrix (or its `shard`); write a report folder per check and the matrix page."""
+    """Expand, prepare and run the matrix (or its `shard`); write a report folder per check and the matrix page;
+    append each check to the run history (HistoryError, once all is written, when it cannot be used)."""
+    from probe.history.record import Recorder
     from probe.report.folder import ReportFolder
     from probe.report.matrix import ShardInfo, write_matrix
+
+    check_history_options(history, no_history, notify)
 
     cells = expand(spec, out, no_apply=no_apply, storage_state=storage_state, browser_path=browser_path)
     info = None
@@ -336,6 +354,7 @@ async def run_matrix(
     prepared = prepare_cells(cells)
     on_start(cells)
     folder = ReportFolder(out)
+    recorder = None if no_history else Recorder(history, notify, warn or progress)
     try:
         results = await run_cells(
             cells,
@@ -347,13 +366,20 @@ async def run_matrix(
             browser_path=browser_path,
             progress=progress,
             on_done=on_done,
+            recorder=recorder,
         )
         rows = tuple(row_of(r) for r in results)
         write_matrix(rows, folder.staging, info)
     except BaseException:
         folder.discard()
         raise
-    return MatrixResult(spec, tuple(results), rows, out, folder.commit())
+    finally:
+        if recorder is not None:
+            recorder.close()
+    result = MatrixResult(spec, tuple(results), rows, out, folder.commit())
+    if recorder is not None and recorder.failed is not None:
+        raise recorder.failed
+    return result
 
 
 def run_matrix_sync(spec: MatrixSpec, out: Path, **options: Any) -> MatrixResult:

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from probe.decide.choose import Known, decide
 from probe.decide.rules import load_table
+from probe.detect.cart_words import wrong_item
 from probe.errors import InputError
 from probe.models import (
     AccountLine,
+    Cart,
     CreditSource,
     GiftCardKind,
     Intent,
@@ -24,6 +26,7 @@ from probe.models import (
     RunInfo,
     Safety,
     Step,
+    Verdict,
 )
 from probe.report.diff import diff_reports, load_baseline
 from probe.request import CheckRequest
@@ -113,9 +116,15 @@ def build_report(
     annotated: str | None,
     trace: str | None,
     picture: Picture | None = None,
+    cart: Cart | None = None,
 ) -> Report:
-    """Assemble report.json's model from what the run gathered."""
+    """Assemble report.json's model from what the run gathered (never a verdict on a cart without a gift card)."""
     top, context, verdict, verdicts = decide(prepared, observation, lines)
+    wrong = wrong_item(cart)
+    if wrong is not None:
+        top = top.model_copy(update={"error": wrong})
+        verdict = Verdict(outcome=Outcome.inconclusive, warnings=(wrong,))
+        verdicts = tuple(v.model_copy(update={"verdict": verdict}) for v in verdicts)
     request = prepared.request
     report = Report(
         run=RunInfo(
@@ -136,6 +145,7 @@ def build_report(
         credit=context,
         verdict=verdict,
         verdicts=verdicts,
+        cart=cart,
         steps=tuple(steps),
         safety=safety if isinstance(safety, Safety) else Safety(),
         annotated_screenshot=annotated,

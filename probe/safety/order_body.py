@@ -54,9 +54,19 @@ LAST_SEGMENT_NOUNS = frozenset(
 )  # fmt: skip
 LAST_SEGMENT_WORDS = LAST_SEGMENT_VERBS | LAST_SEGMENT_NOUNS
 # Query parameters that route a request to an action (WooCommerce wc-ajax, OpenCart route, PrestaShop controller).
+# WordPress rest_route, CS-Cart dispatch, Zen Cart main_page carry a whole route; the others name an action.
 ROUTE_KEYS = frozenset(
-    {"wc-ajax", "route", "controller", "action", "fc", "module", "do", "task", "op", "operation", "event", "mode"}
-)
+    {
+        "wc-ajax", "route", "controller", "action", "fc", "module", "do", "task", "op", "operation", "event", "mode",
+        "main_page", "rest_route", "dispatch",
+    }
+)  # fmt: skip
+# Where a request asks the server to treat it as another method (WordPress, Laravel, Symfony, Rails honour these).
+OVERRIDE_HEADERS = ("x-http-method-override", "x-http-method", "x-method-override")
+OVERRIDE_FIELD = "_method"
+OVERRIDE_METHODS = frozenset({"PUT", "PATCH", "DELETE", "POST"})
+# A JSON-RPC call's method is read as a field of this name (Odoo's are all "call": its route is the path).
+RPC_METHOD = "rpc_method"
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")
@@ -109,6 +119,11 @@ class Speech:
     mutation_fields: list[str] = field(default_factory=list)
     graphql: bool = False
     fields: list[tuple[str, str]] = field(default_factory=list)
+    query: list[tuple[str, str]] = field(default_factory=list)
+    # The path and every routing value of the query string and the body (rest_route, route, dispatch…), decoded.
+    routes: list[str] = field(default_factory=list)
+    # The method the request asks to be treated as (X-HTTP-Method-Override, _method), when it names one.
+    override: str | None = None
 
     def last_words(self) -> list[str]:
         """The last segment of the path and of each routing parameter, when it is not an id."""
@@ -266,12 +281,26 @@ def graphql_speech(parsed: Any, text: str, speech: Speech) -> None:
                     speech.mutation_fields.extend(_root_fields(query, brace))
 
 
-def read_request(url: str, body: bytes | None, content_type: str | None) -> Speech:
-    """Everything the guard reads from one request."""
+def _override(headers: dict[str, str], pairs: list[tuple[str, str]]) -> str | None:
+    """The method named by an override header or a `_method` field (query or body), if it is one servers honour."""
+    named = [headers.get(h, "") for h in OVERRIDE_HEADERS] + [v for k, v in pairs if k.lower() == OVERRIDE_FIELD]
+    return next((m.strip().upper() for m in named if m.strip().upper() in OVERRIDE_METHODS), None)
+
+
+def read_request(
+    url: str, body: bytes | None, content_type: str | None, headers: dict[str, str] | None = None
+) -> Speech:
+    """Everything the guard reads from one request: path, query, body fields, method override, RPC and GraphQL."""
     speech = Speech(segments=url_segments(url))
+    speech.query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
     text = decode(body, content_type)
     fields, parsed = body_fields(text, content_type)
+    if isinstance(parsed, dict) and "jsonrpc" in parsed and isinstance(parsed.get("method"), str):
+        fields.append((RPC_METHOD, parsed["method"]))
     speech.fields = fields
+    body_routes = [v for k, v in fields if k.lower() in ROUTE_KEYS and v and len(v) <= 200]
+    speech.routes = [*speech.segments, *body_routes]
+    speech.override = _override({k.lower(): v for k, v in (headers or {}).items()}, [*speech.query, *fields])
     if "graphql" in (content_type or "").lower() or parsed is not None or "graphql" in url.lower():
         graphql_speech(parsed, text, speech)
     return speech

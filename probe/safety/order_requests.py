@@ -12,7 +12,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from probe.errors import Regex, load_yaml_model, regex_problem
-from probe.safety.order_body import LAST_SEGMENT_VERBS, LAST_SEGMENT_WORDS, Speech, ordering_phrase, read_request, words
+from probe.safety.order_body import (
+    LAST_SEGMENT_VERBS,
+    LAST_SEGMENT_WORDS,
+    RPC_METHOD,
+    Speech,
+    ordering_phrase,
+    read_request,
+    words,
+)
+from probe.safety.payment_step import carries_choice, step_segment
 
 RULES_FILE = Path(__file__).parents[1] / "data" / "order_requests.yaml"
 # Field names and action values longer than these are data, not names of actions.
@@ -24,6 +33,8 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Strong verbs that make a URL itself an order-placement action, even when only opened (GET or navigation).
 GET_ACTION_VERBS = frozenset({"place", "submit", "complete", "finalize", "finalise", "finish", "capture"})
 GET_ACTION_OBJECTS = frozenset({"order", "orders", "purchase", "checkout", "payment", "transaction"})
+# Said of a payment step's save blocked because its page was not seen to offer a review step (flow.py words its advice).
+NO_REVIEW_STEP = "the page shows no review step before the order"
 # URLs that would match anything make the guard useless: an extra endpoint that matches these is refused.
 ORDINARY_URLS = (
     "https://shop.example/",
@@ -43,10 +54,15 @@ class OrderRule(BaseModel):
     platform: str
     action: Literal["allow", "block"]
     methods: tuple[str, ...] = ()
+    # Honoured method overrides (X-HTTP-Method-Override, _method): an allow entry then matches the method asked for.
+    method_override: bool = False
     url: Regex | None = None
+    route: Regex | None = None
     operation: Regex | None = None
     field: Regex | None = None
+    where: Literal["body", "query", "any"] = "body"
     value: Regex | None = None
+    review_step: bool = False
     source: str = Field(min_length=8)
     note: str = ""
 
@@ -57,17 +73,25 @@ class OrderRule(BaseModel):
 
     @model_validator(mode="after")
     def _matches_something(self) -> OrderRule:
-        if not (self.url or self.operation or self.field):
-            raise ValueError("a rule needs url, operation or field to match on")
+        if not (self.url or self.route or self.operation or self.field):
+            raise ValueError("a rule needs url, route, operation or field to match on")
+        if self.where != "body" and self.field is None:
+            raise ValueError("where says where field is looked for: it needs field")
+        if self.method_override and not self.methods:
+            raise ValueError("method_override needs methods")
         if self.value is not None and self.field is None:
             raise ValueError("value needs field")
+        if self.review_step and self.action != "allow":
+            raise ValueError("review_step is for allow rules (a payment step let through only before a review page)")
         return self
 
     def matches(self, method: str, url: str, speech: Speech, operation: str | None = None) -> bool:
         """True when the request (or, for GraphQL, the one operation or mutation field given) is this rule's."""
-        if self.methods and method not in self.methods:
+        if self.methods and not self._method_matches(method, speech.override):
             return False
         if self.url and not re.search(self.url, url, re.IGNORECASE):
+            return False
+        if self.route and not any(re.search(self.route, r, re.IGNORECASE) for r in speech.routes):
             return False
         if self.operation:
             names = [operation] if operation is not None else [*speech.operations, *speech.mutation_fields]
@@ -75,9 +99,16 @@ class OrderRule(BaseModel):
                 return False
         if self.field:
             value = re.compile(self.value or "", re.IGNORECASE)
-            if not any(re.fullmatch(self.field, k, re.IGNORECASE) and value.search(v) for k, v in speech.fields):
+            pairs = {"body": speech.fields, "query": speech.query, "any": [*speech.query, *speech.fields]}[self.where]
+            if not any(re.fullmatch(self.field, k, re.IGNORECASE) and value.search(v) for k, v in pairs):
                 return False
         return True
+
+    def _method_matches(self, method: str, override: str | None) -> bool:
+        """A block entry matches the method sent or the one asked for; an allow entry only what the server will do."""
+        if self.action == "block":
+            return method in self.methods or override in self.methods
+        return (override if self.method_override and override else method) in self.methods
 
 
 class OrderRuleTable(BaseModel):
@@ -110,6 +141,8 @@ class Decision:
     blocked: bool
     rule: str
     why: str
+    # Blocked only because the page was not seen to offer a review step before the order: seeing one lets it through.
+    review_lifts: bool = False
 
 
 def endpoint_problem(pattern: str) -> str | None:
@@ -131,8 +164,19 @@ class OrderRequestClassifier:
         self.extra = tuple(extra_endpoints)
         self._extra = [re.compile(p, re.IGNORECASE) for p in self.extra]
 
-    def classify(self, method: str, url: str, body: bytes | None = None, content_type: str | None = None) -> Decision:
-        """Block or allow one request; a GET is blocked only when its URL is itself an order-placement action."""
+    def classify(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        review_ahead: bool = False,
+    ) -> Decision:
+        """Block or allow one request; a GET is blocked only when its URL is itself an order-placement action.
+
+        `review_ahead`: the page that sent it shows a review step still to come (a payment step's save may pass)."""
         method = method.upper()
         for number, pattern in enumerate(self._extra, 1):
             if pattern.search(url):
@@ -141,17 +185,27 @@ class OrderRequestClassifier:
                 )
         if method in READING_METHODS:
             return self._reading(method, url)
-        speech = read_request(url, body, content_type)
+        speech = read_request(url, body, content_type, headers)
         if speech.graphql and (speech.operations or speech.mutation_fields):
             return self._graphql(method, url, speech)
+        url_orders = any(ordering_phrase(segment) for segment in speech.segments)
         for rule in self.table.rules:
             if rule.operation is None and rule.matches(method, url, speech):
-                return self._by_rule(rule)
-        return self._general(method, speech)
+                if rule.action == "allow" and url_orders and not (rule.url or rule.route):
+                    continue  # a field names an ordinary step, but the URL itself speaks of ordering
+                return self._by_rule(rule, review_ahead)
+        return self._general(method, speech, review_ahead)
 
-    def _by_rule(self, rule: OrderRule) -> Decision:
+    def _by_rule(self, rule: OrderRule, review_ahead: bool = False) -> Decision:
         if rule.action == "block":
             return Decision(True, rule.id, f"{rule.platform}'s order request")
+        if rule.review_step and not review_ahead:
+            why = f"{rule.platform}'s payment step, but {NO_REVIEW_STEP}: it may place it"
+            return Decision(True, rule.id, why, review_lifts=True)
+        if rule.review_step:
+            return Decision(
+                False, rule.id, f"{rule.platform}: the payment step's save; the order comes on the review page"
+            )
         return Decision(False, rule.id, f"{rule.platform}: an ordinary checkout request")
 
     def _reading(self, method: str, url: str) -> Decision:
@@ -201,11 +255,28 @@ class OrderRequestClassifier:
                 return Decision(True, "general-url-words", f"the URL speaks of ordering ({phrase})")
         return None
 
-    def _general(self, method: str, speech: Speech) -> Decision:
+    def _general(self, method: str, speech: Speech, review_ahead: bool) -> Decision:
         """No known request matched: the URL's or the body's words decide; none of ordering means ordinary."""
         url_decision = self._url_words(method, speech)
-        if url_decision:
+        step = step_segment(speech) if url_decision else None
+        if url_decision and not (step and _only_the_step_speaks(speech)):
             return url_decision
+        body_decision = self._body_words(speech)
+        if body_decision:
+            return body_decision
+        if url_decision is None:
+            return Decision(False, "no-order-words", "nothing in it speaks of ordering")
+        # A checkout's own payment step (…/checkout/payment, select-payment, savePayment) saving a choice.
+        if not carries_choice(speech):
+            return url_decision
+        if review_ahead:
+            why = f"saves the payment step's choice (…/{step}); the page shows a review step before the order"
+            return Decision(False, "general-payment-step", why)
+        why = f"{url_decision.why}: a payment step's save, but {NO_REVIEW_STEP}"
+        return Decision(True, url_decision.rule, why, review_lifts=True)
+
+    def _body_words(self, speech: Speech) -> Decision | None:
+        """A body field whose name, or action value, speaks of ordering."""
         for key, value in speech.fields:
             # A field's name counts only as a verb-object phrase: a radio group named "pay" is a choice.
             name_phrase = ordering_phrase(key, bare_pay=False) if len(key) <= MAX_NAME else None
@@ -220,7 +291,16 @@ class OrderRequestClassifier:
                     # Only the words of ordering go into the report, never the value itself (it could be anything).
                     why = f"the body's {key} field speaks of ordering ({phrase})"
                     return Decision(True, "general-body-action", why)
-        return Decision(False, "no-order-words", "nothing in it speaks of ordering")
+        return None
+
+
+def _only_the_step_speaks(speech: Speech) -> bool:
+    """True when no part of the URL but its last segments speaks of ordering (…/checkout/payment, not …/pay-now/…)."""
+    for segment in speech.segments:
+        head = segment.replace("|", "/").replace(".", "/").strip("/").rsplit("/", 1)[0]
+        if "/" in segment.strip("/") and ordering_phrase(head):
+            return False
+    return True
 
 
 def _flat(key: str) -> str:
@@ -233,8 +313,11 @@ ACTION_KEYS = frozenset(
     _flat(k)
     for k in (
         "action", "op", "operation", "operationName", "event", "task", "do", "command", "cmd", "intent", "submit",
-        "route", "controller", "fc", "mode", "step", "type", "wc-ajax",
+        "route", "controller", "fc", "mode", "step", "type", "wc-ajax", "dispatch", "main_page", "rest_route",
+        RPC_METHOD,
     )
 )  # fmt: skip
 # Of those, the keys whose value is a command by itself ("step" and "type" name a stage or a kind, not an order).
-COMMAND_KEYS = frozenset(_flat(k) for k in ("action", "op", "operation", "task", "do", "command", "cmd", "submit"))
+COMMAND_KEYS = frozenset(
+    _flat(k) for k in ("action", "op", "operation", "task", "do", "command", "cmd", "submit", RPC_METHOD)
+)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from probe.models import Step
+from probe.models import Mask, Step
+from probe.safety.order_requests import NO_REVIEW_STEP
 from probe.walk import diagnose
 from probe.walk import profile as prof
 from probe.walk.cut_short import CutShort, unless
 from probe.walk.diagnose import TIMED_OUT, describe_action, explain
 from probe.walk.guard import OrderGuard
-from probe.walk.screen_mask import MASK_CSS, MASK_TEXT, SIGN_IN_MASK
+from probe.walk.screen_mask import covered
 from probe.walk.session import looks_like_sign_in, redact
 
 if TYPE_CHECKING:
@@ -95,6 +97,8 @@ class Walker:
         self.signing_in = False
         self.has_login = False
         self.steps: list[Step] = []
+        # The boxes painted on each picture taken (by its path in the report folder), for its step's `masks`.
+        self.shot_masks: dict[str, tuple[Mask, ...]] = {}
         self._doc_status: tuple[int, str] | None = None
         self.documents = 0  # documents the main frame has received (each navigation's answer)
         page.on("response", self._on_response)
@@ -165,29 +169,32 @@ class Walker:
             return False
 
     async def screenshot(self, name: str) -> str | None:
-        """Save a screenshot for a step; returns its path relative to the report folder."""
+        """Save a screenshot for a step, masked; returns its path relative to the report folder (its masks are
+        kept in `shot_masks`)."""
         rel = f"steps/{len(self.steps) + 1:02d}-{slug(name)}.jpg"
         path = self.folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        mask = self.mask_locators()
-        if self.signing_in:
-            mask.append(self.page.locator(SIGN_IN_MASK))
         try:
             # A picture of a failing page is worth a moment past the deadline.
             timeout = min(self.deadline.remaining_ms(floor_ms=2500), 15000)
-            await self.page.screenshot(
-                path=str(path), type="jpeg", quality=STEP_SHOT_QUALITY, mask=mask, timeout=timeout
-            )
-        except Exception:  # noqa: BLE001 - a step without a picture is still a step
+            async with self.masked() as masks:
+                await self.page.screenshot(path=str(path), type="jpeg", quality=STEP_SHOT_QUALITY, timeout=timeout)
+        except Exception:  # noqa: BLE001 - a step without a picture is still a step (and never an unmasked one)
+            path.unlink(missing_ok=True)
             return None
+        self.shot_masks[rel] = masks
         return rel
 
-    def mask_locators(self) -> list[Locator]:
-        if self.mask_selectors is None:
-            return []
-        locs = [self.page.get_by_text(re.compile(p)) for p in MASK_TEXT]
-        locs += [self.page.locator(css) for css in (*MASK_CSS, *self.mask_selectors)]
-        return locs
+    def masked(self, *, full_page: bool = False) -> AbstractAsyncContextManager[tuple[Mask, ...]]:
+        """The page with the shopper's data painted over (stores other than the bundled one; every input while
+        signing in) for the length of the block."""
+        return covered(
+            self.page,
+            rules=self.mask_selectors is not None,
+            selectors=self.mask_selectors or (),
+            signing_in=self.signing_in,
+            full_page=full_page,
+        )
 
     async def goto(self, url: str, timeout_ms: float | None = None) -> None:
         """Open a URL (relative to the target), failing on HTTP errors and refusing order endpoints."""
@@ -340,14 +347,18 @@ class Walker:
         return await self.record(step.name, started, error=error, retries=retries, picture=picture)
 
     def blocked_cause(self, since: int) -> str | None:
-        """The message for a step whose navigation the guard stopped (it shows up later as a missing element)."""
-        for entry in self.guard.blocked[since:]:
-            if entry.kind in ("navigation", "form", "request"):
-                return (
-                    f"the guard blocked {entry.target} ({entry.reason}); "
-                    "this step leads to placing an order: end the profile before it"
-                )
-        return None
+        """One line for a step whose request the guard stopped (it shows up later as a missing element): the request,
+        the rule, and what to do. A page's own navigation or form explains it better than a background request."""
+        kinds = ("navigation", "form", "request")
+        stopped = sorted((e for e in self.guard.blocked[since:] if e.kind in kinds), key=lambda e: e.kind == "request")
+        if not stopped:
+            return None
+        entry = stopped[0]
+        if NO_REVIEW_STEP in entry.reason:
+            advice = "the store may place the order at this step (no review step follows it): end the profile before it"
+        else:
+            advice = "this step leads to placing an order: end the profile before it"
+        return f"the guard blocked {entry.target} ({entry.reason}); {advice}"
 
     def sign_in_cause(self, *, landed: bool = False) -> str | None:
         """The message for a step that landed on the store's sign-in page (`landed`: the page says it is one)."""
@@ -391,6 +402,7 @@ class Walker:
             ok=error is None,
             error=error,
             retries=retries,
+            masks=self.shot_masks.get(shot, ()) if shot else (),
         )
         self.steps.append(entry)
         if error is not None and fatal:
@@ -402,4 +414,6 @@ class Walker:
         if not self.steps or self.steps[-1].screenshot is not None:
             return
         last = self.steps[-1]
-        self.steps[-1] = last.model_copy(update={"screenshot": shot or await self.screenshot(last.name)})
+        shot = shot or await self.screenshot(last.name)
+        masks = self.shot_masks.get(shot, ()) if shot else ()
+        self.steps[-1] = last.model_copy(update={"screenshot": shot, "masks": masks})

@@ -1,0 +1,1 @@
+"""The run history: every check appends what it observed and decided; changes between runs are told."""
