@@ -60,6 +60,7 @@ def check(
     baseline: str | Path | None = None,
     apply: bool = True,
     full_page: bool = False,
+    credit_code_env: str | None = None,
     storage_state: str | Path | None = None,
     use_existing_context: bool = False,
     timing: Timing | None = None,

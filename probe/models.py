@@ -65,6 +65,14 @@ class Intent(StrEnum):
     resale = "resale"
 
 
+class StoreAnswer(StrEnum):
+    """How far the evidence went: the store's answer after the credit was submitted, or why nothing was tried."""
+
+    accepted = "accepted"
+    refused = "refused"
+    not_tried = "not_tried"
+
+
 class KnownFrom(StrEnum):
     """How a fact about the credit was learned."""
 
@@ -120,6 +128,21 @@ class CreditOption(Frozen):
         default=None,
         description="x, y, width, height of the option on the page (page pixels, as in a full-page picture)",
     )
+    answer: StoreAnswer | None = Field(default=None, description="the store's answer once the credit was submitted")
+    answer_why: str | None = Field(default=None, description="what the store said, or why nothing was submitted")
+    answer_picture: str | None = Field(default=None, description="the page the store answered with (report-relative)")
+
+    def answer_fields(self) -> dict[str, object]:
+        """The observation's fields that come from the option it is about: its answer, and for an option whose
+        answer was not read (state unknown), that line as the observation's error."""
+        fields: dict[str, object] = {
+            "answer": self.answer,
+            "answer_why": self.answer_why,
+            "answer_picture": self.answer_picture,
+        }
+        if self.option_state is OptionState.unknown and self.answer_why:
+            fields["error"] = self.answer_why
+        return fields
 
 
 class Observation(Frozen):
@@ -138,6 +161,9 @@ class Observation(Frozen):
     page_url: str | None = None
     error: str | None = Field(default=None, description="why the probe could not observe, when it could not")
     warnings: tuple[str, ...] = Field(default=(), description="what the probe observed despite (a page still busy)")
+    answer: StoreAnswer | None = Field(default=None, description="accepted, refused or not_tried (the chosen option)")
+    answer_why: str | None = Field(default=None, description="what the store said, or why nothing was submitted")
+    answer_picture: str | None = Field(default=None, description="the page the store answered with (report-relative)")
 
 
 class AccountLine(Frozen):

@@ -53,6 +53,11 @@ class CheckRequest(Frozen):
     history: str | None = Field(default=None, description="the run history: a SQLite file or a postgresql:// URL")
     no_history: bool = False
     notify: str | None = Field(default=None, description="webhook posted to when a run differs from the last")
+    credit_code_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="the environment variable holding the credit's code (the code itself is never written anywhere)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> CheckRequest:

@@ -32,6 +32,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_HISTORY_HOME, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _own_history(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test's checks append to a history of that test alone: no test sees another's runs (or their changes)."""
+    monkeypatch.setenv("PROBE_HISTORY", str(tmp_path_factory.mktemp("history") / "history.sqlite"))
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A real PostgreSQL for this test process (started here, stopped at the end); skips when none can run."""

@@ -12,6 +12,7 @@ from rich.markup import escape
 from probe.cli.options import (
     ApplyOpt,
     CdpOpt,
+    CreditCodeEnvOpt,
     ExpiresOpt,
     FullPageOpt,
     GiftCardOpt,
@@ -82,6 +83,7 @@ def check(
     junit: JunitOpt = None,
     apply: ApplyOpt = True,
     full_page: FullPageOpt = False,
+    credit_code_env: CreditCodeEnvOpt = None,
     storage_state: StorageStateOpt = None,
     use_existing_context: Annotated[
         bool,

@@ -61,6 +61,15 @@ FullPageOpt = Annotated[
         help="Picture the whole payment page (slow on a long page); without it, the region around the credit options.",
     ),
 ]
+CreditCodeEnvOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--credit-code-env",
+        metavar="NAME",
+        help="Environment variable holding the credit's code (gift card, account), typed where the store asks for "
+        "it; never written anywhere.",
+    ),
+]
 StorageStateOpt = Annotated[
     Path | None,
     typer.Option(

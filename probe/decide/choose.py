@@ -21,6 +21,7 @@ from probe.models import (
     Observation,
     OptionState,
     OptionVerdict,
+    StoreAnswer,
     Verdict,
 )
 from probe.money import parse_balance
@@ -97,6 +98,7 @@ def decide(
                 "balance": option.balance,
                 "evidence": option.evidence,
                 "notes": (*_page_notes(observation), *option.notes),
+                **option.answer_fields(),
             }
         )
         return top, contexts[chosen], verdicts[chosen].verdict, tuple(verdicts)
@@ -111,6 +113,9 @@ def decide(
                 "reason_text": None,
                 "balance_text": None,
                 "balance": None,
+                "answer": StoreAnswer.not_tried,
+                "answer_why": f"no {wanted} credit on the page: nothing to submit",
+                "answer_picture": None,
                 "evidence": (
                     Evidence(
                         signal="no option for the credit source",

@@ -58,7 +58,7 @@ UNDO_JS = r"""
 """
 
 
-async def _press(page: Page, control: ElementHandle, timing: Timing) -> None:
+async def press(page: Page, control: ElementHandle, timing: Timing) -> None:
     """Click the control's centre as a shopper's mouse would (no waiting for animations a busy tab may never run)."""
     await control.scroll_into_view_if_needed(timeout=timing.press_timeout_ms)
     box = await control.bounding_box()
@@ -163,7 +163,7 @@ async def undo(page: Page, frame: Frame, shown_before: JSHandle | None, url_befo
         if not may_press(words):
             continue
         try:
-            await _press(page, control, timing)
+            await press(page, control, timing)
         except PlaywrightError:
             continue
         await wait_for_answer(frame, set(), timing, wait_s=timing.answer_poll_s * UNDO_POLLS)
@@ -181,7 +181,7 @@ async def press_apply(page: Page, frame: Frame, control: ElementHandle, words: s
     url_before = page.url
     shown_before = await undo_candidates(frame)
     try:
-        await _press(page, control, timing)
+        await press(page, control, timing)
     except PlaywrightError as exc:
         answer.note(f"pressing {words!r} failed: {exc.message[:80]}")
         return answer

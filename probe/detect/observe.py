@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 
+from probe.detect.answered import answer_options
 from probe.detect.apply import press_apply
 from probe.detect.label_split import split_label
 from probe.detect.page_evidence import Findings, first_notice, page_findings, with_store_applied
 from probe.detect.place import find_place, what_to_do
 from probe.detect.reason import pick_reason
+from probe.detect.reply import Context
 from probe.detect.scan import FrameScan, Handles, open_credit_details, options_of, scan_frame
 from probe.detect.scanned import ScannedOption
 from probe.detect.settle import settle
@@ -22,7 +24,7 @@ from probe.detect.signals import classify, gather
 from probe.detect.trial import run_trial
 from probe.detect.vocabulary import NO_METHODS_TEXT, credit_patterns, scan_words, source_hint
 from probe.errors import InputError, regex_problem
-from probe.models import CreditOption, Evidence, Note, Observation, OptionState, PageKind
+from probe.models import CreditOption, Evidence, Note, Observation, OptionState, PageKind, StoreAnswer
 from probe.money import parse_balance
 from probe.safety.mask import mask_observation
 from probe.timing import DEFAULT_TIMING, Timing
@@ -80,15 +82,21 @@ async def observe(
     timeout_s: float = 10.0,
     apply: bool = True,
     timing: Timing = DEFAULT_TIMING,
+    submit: Context | None = None,
 ) -> Observation:
-    """Observe the page as it is (no navigation) and describe each credit option on it.
+    """Observe the page as it is and describe each credit option on it.
 
-    With `apply`, a credit's own apply / use / select control is pressed to hear the store's answer, then undone.
+    With `apply`, a credit's own apply / use / select control is pressed to hear the store's answer, then undone; a
+    credit that takes effect only once submitted (a code, its own form button) is submitted and the page the store
+    answers with is read (`submit`: the code, the guard's record, a way to picture the answer), then the step is
+    opened again.
     """
     problem = regex_problem(option_label) if option_label else None
     if problem:
         raise InputError(f"--option-label {option_label!r}: {problem}")
-    return await _observe(page, option_label, timeout_s, timing, again=True, apply=apply)
+    ctx = submit or Context()
+    ctx.apply = apply
+    return await _observe(page, option_label, timeout_s, timing, again=True, apply=apply, submit=ctx)
 
 
 async def _try(page: Page, f: Found, credit: list[str], timing: Timing, *, apply: bool) -> None:
@@ -97,7 +105,7 @@ async def _try(page: Page, f: Found, credit: list[str], timing: Timing, *, apply
     f.evidence.extend(trial.evidence)
     f.notes.extend(trial.notes)
     f.message = trial.message
-    blocked = f.option.invisible or f.option.disabled_by_page
+    blocked = f.option.invisible or f.option.disabled_by_page or f.option.apply_submits
     if f.handles.apply is not None and f.option.apply and not blocked and not apply:
         f.notes.append(
             Note(signal="apply_press", value=f"not pressed {f.option.apply!r}: apply presses are off (--no-apply)")
@@ -114,9 +122,18 @@ async def _try(page: Page, f: Found, credit: list[str], timing: Timing, *, apply
 
 
 async def _observe(
-    page: Page, option_label: str | None, timeout_s: float, timing: Timing, *, again: bool, apply: bool = True
+    page: Page,
+    option_label: str | None,
+    timeout_s: float,
+    timing: Timing,
+    *,
+    again: bool,
+    apply: bool = True,
+    submit: Context | None = None,
 ) -> Observation:
     credit = credit_patterns(option_label)
+    ctx = submit or Context(apply=apply)
+    ctx.credit = credit
     start = time.monotonic()
     found_on_page = Findings()
     if page.url.startswith("chrome-error://"):
@@ -149,7 +166,7 @@ async def _observe(
         if time.monotonic() - start < timeout_s + timing.trials_extra_s:
             await _try(page, f, credit, timing, apply=apply)
     if again and await _rebuilt(found):
-        later = await _observe(page, option_label, timeout_s, timing, again=False, apply=apply)
+        later = await _observe(page, option_label, timeout_s, timing, again=False, apply=apply, submit=ctx)
         note = Note(
             signal="re_rendered", value="the page rebuilt its payment options while observed; observed them again"
         )
@@ -176,6 +193,7 @@ async def _observe(
                 box=await _box(f, scroll) or f.box,
             )
         )
+    options = await answer_options(page, [(f.option, f.handles) for f in found], options, ctx, timing)
     options = with_store_applied(options, scans, scroll)
     visible = [o for o in options if o.option_state is not OptionState.absent]
     for hidden in (o for o in options if o.option_state is OptionState.absent):
@@ -193,7 +211,7 @@ async def _observe(
         if place.kind is not PageKind.payment:
             unknown = _unknown(page, what_to_do(place), found_on_page)
             return mask_observation(unknown.model_copy(update={"page_kind": place.kind, "warnings": tuple(warnings)}))
-    secrets = [v for s in scans for v in s.page.secrets]
+    secrets = [v for s in scans for v in s.page.secrets] + ([ctx.code] if ctx.code else [])
     observation = _summarise(page, visible, found_on_page, conflicts, scans)
     if warnings:
         observation = observation.model_copy(update={"warnings": tuple(warnings)})
@@ -209,6 +227,8 @@ def _summarise(
             found.seen("no_credit_option", "no control on the page is named like store credit", OptionState.absent)
         return Observation(
             option_state=OptionState.absent,
+            answer=StoreAnswer.not_tried,
+            answer_why="no credit option on the page: nothing to submit",
             page_kind=PageKind.payment,
             reason_text=first_notice(scans),
             evidence=tuple(found.evidence),
@@ -229,4 +249,5 @@ def _summarise(
         credit_options=tuple(options),
         conflicts=tuple(conflicts),
         page_url=page.url,
+        **first.answer_fields(),
     )

@@ -25,7 +25,8 @@ def pick_reason(option: ScannedOption, state: OptionState, message: str | None) 
     for text in (*explicit, *helpers):
         if _REASON.search(text):
             return text
-    if state is OptionState.selectable:
+    if state in (OptionState.selectable, OptionState.unknown):
+        # Only words that refuse, limit or condition the credit are a reason, never a method's description.
         return None
     if explicit:
         return explicit[0]

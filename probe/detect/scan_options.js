@@ -13,7 +13,23 @@ function matchedBy(el, kind, name, tileText) {
   const generic = name.length < 30 && !W.otherMethod.test(name);
   // An <option> speaks for itself: its list's other options are not its words.
   const tileKind = kind !== "option" && (kind !== "link" || companion.has(el));
-  return generic && tileText.length < 250 && isCredit(tileText) && tileKind ? "tile" : null;
+  if (generic && tileText.length < 250 && isCredit(tileText) && tileKind) return "tile";
+  return generic && tileKind && accountRow(el) ? "table" : null;
+}
+// The row of a table of accounts a choice sits in: the table's column headings name a balance and the row shows
+// money ("Account | Balance" and a Select button per account), or null.
+function accountRow(el) {
+  const tr = el.closest("tr");
+  const table = tr && tr.closest("table");
+  if (!table || !W.money.test(textOf(tr))) return null;
+  const heads = [...table.querySelectorAll("th")].filter((th) => !contains(tr, th)).map((th) => textOf(th)).join(" | ");
+  return W.accountHead.test(heads) ? tr : null;
+}
+// The account's name in its row: the first cell that is neither the control's own nor only an amount of money.
+function accountName(el, row) {
+  const own = el.closest("td, th");
+  const cell = [...row.cells].find((c) => c !== own && !contains(c, el) && textOf(c) && textOf(c).replace(W.money, "").trim());
+  return cell ? textOf(cell) : "";
 }
 // The name a shopper reads when the control has none of its own, or is a bare "Use" / "Select" in a credit's row.
 function nameFromTile(el, name, by, tile) {
@@ -21,6 +37,7 @@ function nameFromTile(el, name, by, tile) {
     const lines = linesOf(tile);
     name = lines.find((l) => isCredit(l) && l.length <= 80) || lines[0] || "";
   }
+  if (by === "table") return accountName(el, accountRow(el)) || name;
   if (by === "tile" && companion.has(el) && tile) {
     const line = linesOf(tile).find((l) => isCredit(l) && l.length <= 120);
     const own = wordsOf(el);
@@ -113,7 +130,7 @@ function describeOption(el, kind) {
   const by = matchedBy(el, kind, name, tileText);
   if (!by) return null;
   name = nameFromTile(el, name, by, tile);
-  if (isDecoy(name) || (by === "tile" && isDecoy(tileText))) return { decoy: `${kind} "${name.slice(0, 60)}"` };
+  if (isDecoy(name) || (by !== "name" && isDecoy(tileText))) return { decoy: `${kind} "${name.slice(0, 60)}"` };
   const hrefRaw = el.tagName === "A" ? el.getAttribute("href") || "" : "";
   const safeLink = !hrefRaw || hrefRaw.startsWith("#") || hrefRaw.startsWith("javascript:");
   // A link to another page (an account page, "Gift card & credit balance" in the nav) is navigation, not payment.
@@ -132,7 +149,7 @@ function describeOption(el, kind) {
     type: (el.getAttribute("type") || "").toLowerCase(),
     name: name.slice(0, 200),
     matched_by: by,
-    match_text: (by === "tile" ? tileText : name).slice(0, 300),
+    match_text: (by === "name" ? name : tileText).slice(0, 300),
     tile_text: tileText.slice(0, 300),
     checked: !!checkedOf(el, kind),
     invisible: hiddenWhy(el, kind, visual, hidden),

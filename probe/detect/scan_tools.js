@@ -15,6 +15,7 @@ const W = {
   tipOnly: rx(vocab.tipOnly),
   otherMethod: rx(vocab.otherMethod),
   creditWord: rx(vocab.creditWord),
+  accountHead: rx(vocab.accountHead),
   codeBox: rx(vocab.codeBox),
   disabledClass: rx(vocab.disabledClass),
   secret: new RegExp(vocab.secret),

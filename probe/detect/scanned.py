@@ -23,7 +23,9 @@ class ScannedOption(Frozen):
     role: str
     type: str
     name: str
-    matched_by: Literal["name", "tile"] = Field(description="credit words in the control's name, or in its tile")
+    matched_by: Literal["name", "tile", "table"] = Field(
+        description="credit words in the control's name, in its tile, or a table of accounts with a balance column"
+    )
     match_text: str
     tile_text: str
     checked: bool

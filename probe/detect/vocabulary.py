@@ -10,7 +10,7 @@ from probe.money import MONEY
 
 # JavaScript-compatible patterns (no inline flags); matched case-insensitively on both sides.
 CREDIT_PATTERNS: tuple[str, ...] = (
-    r"gift[\s-]*card\s+(balance|credit|funds)",
+    r"gift[\s-]*(card|certificate)\s+(balance|credit|funds)",
     r"\bstore\s+(credit|balance|cash|funds)",
     r"\bshop\s+(credit|cash)",
     r"\bsite\s+(credit|cash)",
@@ -43,7 +43,7 @@ CREDIT_PATTERNS: tuple[str, ...] = (
 DECOY_PATTERNS: tuple[str, ...] = (
     r"credit\s*(or|/|&|and)\s*debit",
     r"\b(credit|debit)\s+card\b",
-    r"\b(promo|discount|coupon|voucher|gift[\s-]*card)\s+code",
+    r"\b(promo|discount|coupon|voucher|gift[\s-]*card|gift\s+certificate)\s+code",
     r"\bcoupon\b",
     r"\bvoucher\b",
     r"\bcard\s+(number|pin)\b",
@@ -56,7 +56,9 @@ DECOY_PATTERNS: tuple[str, ...] = (
 REASON_WORDS = (
     r"\b(not|cannot|can't|can’t|unable|unavailable|ineligible|excluded|exclude|restricted|only|"
     r"isn't|isn’t|doesn't|doesn’t|won't|expired|minimum|not\s+allowed|disabled|invalid|"
-    r"nicht|keine?|pas|impossible)\b"
+    r"nicht|keine?|pas|impossible|"
+    # What stores answer about an account or balance they will not take: "This account is empty", "…frozen".
+    r"empty|frozen|closed|locked|suspended|blocked|insufficient|no\s+longer)\b"
 )
 BUSY_TEXT = (
     r"^\s*((updating|loading|refreshing|calculating|processing|recalculating)[^.…]{0,40}(…|\.\.\.)|"
@@ -84,6 +86,8 @@ OTHER_METHOD_WORDS = r"\b(card|paypal|cash on|bank|invoice|klarna|apple|google|v
 CREDIT_WORD = (
     r"credit|balance|cash|funds|wallet|points|reward|loyalty|guthaben|avoir|cr[\u00e9e]dit|payment|certificate"
 )
+# Column headings of a table of accounts to pay from ("Account | Balance"; django-oscar-accounts' checkout).
+ACCOUNT_TABLE_HEAD = r"\b(balance|credit|funds|guthaben|solde|saldo)\b"
 # A box to type a code into: a gift card, coupon or voucher, not a credit to choose.
 CODE_BOX_WORDS = r"gift|code|coupon|voucher|promo"
 # Class names that say an option is disabled.
@@ -135,7 +139,7 @@ _SOURCE_HINTS: tuple[tuple[str, CreditSource], ...] = (
     (r"\bpromo(tional)?\b", CreditSource.promotional),
     (r"\brefund", CreditSource.refund),
     (r"\b(rewards?|points|loyalty)\b", CreditSource.rewards),
-    (r"gift[\s-]*card\s+(balance|credit|funds)", CreditSource.gift_card),
+    (r"gift[\s-]*(card|certificate)\s+(balance|credit|funds)", CreditSource.gift_card),
     (r"\breturns?\b", CreditSource.return_),
 )
 
@@ -216,6 +220,7 @@ def scan_words(credit: list[str]) -> dict[str, str | list[str]]:
         "otherMethod": OTHER_METHOD_WORDS,
         "creditWord": CREDIT_WORD,
         "codeBox": CODE_BOX_WORDS,
+        "accountHead": ACCOUNT_TABLE_HEAD,
         "disabledClass": DISABLED_CLASS,
         "secret": SECRET_VALUE,
     }

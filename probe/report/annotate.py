@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page
 
 from probe.detect.vocabulary import PAYMENT_HEADING
 from probe.models import Mask, Observation, OptionState
@@ -80,7 +80,7 @@ MARGIN = 16
 
 
 @dataclass(frozen=True)
-class Picture:
+class PaymentPicture:
     """What the annotated picture shows: `region` of the page (x, y, width, height in page pixels; None: the whole
     page), and what it leaves out, when it does."""
 
@@ -100,14 +100,14 @@ def picture_region(
     page: tuple[float, float],
     viewport: tuple[float, float],
     scroll: tuple[float, float] = (0, 0),
-) -> Picture:
+) -> PaymentPicture:
     """The region of the page around the options `boxes` (page pixels): at least a viewport, the payment `heading`
     above them when it fits, at most MAX_SCREENS viewports tall; a note when the options lie farther apart."""
     vw, vh = viewport
     pw, ph = max(page[0], 1), max(page[1], 1)
     if not boxes:
         x, y = _clamp(scroll[0], min(vw, pw), pw), _clamp(scroll[1], min(vh, ph), ph)
-        return Picture(_whole(x, y, min(vw, pw), min(vh, ph)))
+        return PaymentPicture(_whole(x, y, min(vw, pw), min(vh, ph)))
     cap = MAX_SCREENS * vh
     top = min(b[1] for b in boxes) - TAG_ROOM
     bottom = max(b[1] + b[3] for b in boxes) + MARGIN
@@ -128,7 +128,7 @@ def picture_region(
     y = _clamp(top - (height - (bottom - top)) / 3, height, ph)
     width = min(max(right - left, vw), pw)
     x = _clamp(min(left, right - width), width, pw)
-    return Picture(_whole(x, y, width, height), note)
+    return PaymentPicture(_whole(x, y, width, height), note)
 
 
 def _clamp(start: float, size: float, total: float) -> float:
@@ -152,7 +152,7 @@ async def annotated_screenshot(
     masked: Masking | None = None,
     *,
     full_page: bool = False,
-) -> Picture:
+) -> PaymentPicture:
     """Outline each credit option with its state, picture the region around them (the whole page with
     `full_page`), the shopper's data painted over by `masked`, and remove the outline again; returns what the
     picture shows and the masks painted on it."""
@@ -174,7 +174,7 @@ async def annotated_screenshot(
         if full_page:
             async with _masking(masked, full_page=True) as masks:
                 await page.screenshot(path=str(path), full_page=True)
-            return Picture(masks=masks)
+            return PaymentPicture(masks=masks)
         rects = [option.box for option in observation.credit_options if option.box is not None]
         heading = tuple(seen["heading"]) if seen["heading"] else None
         picture = picture_region(rects, heading, seen["page"], seen["viewport"], seen["scroll"])
@@ -207,3 +207,15 @@ async def _picture_region(
         return masks
     finally:
         await page.evaluate(SCROLL_JS, seen["scroll"])
+
+
+async def outlined_screenshot(
+    page: Page, boxes: Sequence[dict[str, object]], path: Path, mask: Sequence[Locator] = ()
+) -> None:
+    """A full-page screenshot with boxes outlined and labelled (x, y, w, h, colour, text), `mask` painted over."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    await page.evaluate(DRAW_JS, [OVERLAY_ID, list(boxes), PAYMENT_HEADING])
+    try:
+        await page.screenshot(path=str(path), full_page=True, mask=list(mask))
+    finally:
+        await page.evaluate(REMOVE_JS, OVERLAY_ID)

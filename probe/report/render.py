@@ -25,6 +25,7 @@ from probe.models import (
     Outcome,
     Report,
     Step,
+    StoreAnswer,
     Verdict,
 )
 from probe.report.crop import option_crop
@@ -63,6 +64,11 @@ SOURCE_WORDS = {
     CreditSource.promotional: "promotional credit",
     CreditSource.rewards: "rewards credit",
     CreditSource.unknown: "source not known",
+}
+ANSWER_WORDS = {
+    StoreAnswer.accepted: "Accepted",
+    StoreAnswer.refused: "Refused",
+    StoreAnswer.not_tried: "Not tried",
 }
 KNOWN_WORDS = {
     KnownFrom.cli: "given on the command line",
@@ -109,6 +115,7 @@ def _env() -> Environment:
         state_words=lambda s: STATE_WORDS[OptionState(s)],
         source_words=lambda s: SOURCE_WORDS[CreditSource(s)],
         known_words=lambda k: KNOWN_WORDS[KnownFrom(k)],
+        answer_words=lambda a: ANSWER_WORDS[StoreAnswer(a)],
         seconds=_seconds,
     )
     return env
@@ -287,6 +294,7 @@ def render_html(report: Report, folder: Path | None = None) -> str:
         deciding_id=deciding.id if deciding else verdict.deciding_rule,
         annotated=_annotation(report, folder),
         crop=option_crop(report, relative_href(report.annotated_screenshot)),
+        answer_picture=relative_href(report.observation.answer_picture),
         option_rows=_option_rows(report),
         extra_verdicts=report.verdicts if len(report.verdicts) > 1 else (),
         other_verdicts=[v for v in report.verdicts if v.option_label != report.observation.option_label],

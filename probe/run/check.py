@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,11 +34,15 @@ from probe.walk.guard import OrderGuard
 from probe.walk.profile import Step as ProfileStep
 from probe.walk.session import scrub_trace, session_values
 
+# In a picture of the store's answer every typed value is painted over: a code the store echoes back included.
+TYPED_INPUTS = "input:not([type]), input[type=text], input[type=password], input[type=tel], input[type=search]"
+
 if TYPE_CHECKING:
     from playwright._impl._api_structures import SetCookieParam
-    from playwright.async_api import Browser, BrowserContext
+    from playwright.async_api import Browser, BrowserContext, Page
 
-    from probe.report.annotate import Picture
+    from probe.detect.reply import Picture
+    from probe.report.annotate import PaymentPicture
 
 VIEWPORT = {"width": 1280, "height": 900}
 # How long the account page's credit table is waited for.
@@ -178,7 +184,7 @@ class Walked:
     safety: Safety
     annotated: str | None
     trace: str | None
-    picture: Picture | None = None
+    picture: PaymentPicture | None = None
     cart: Cart | None = None
 
     def report(self, prepared: Prepared) -> Report:
@@ -228,6 +234,7 @@ async def walk_in_browser(
     """Walk to the payment selection and observe it, screenshots into `staging`; no verdict yet."""
     from probe.detect import observe
     from probe.detect.cart import read_cart
+    from probe.detect.reply import Context
     from probe.detect.track import install_tracking
     from probe.report.annotate import annotated_screenshot
 
@@ -262,7 +269,7 @@ async def walk_in_browser(
     )
     lines: tuple[AccountLine, ...] = ()
     annotated: str | None = None
-    picture: Picture | None = None
+    picture: PaymentPicture | None = None
     cart: Cart | None = None
     observation: Observation
     try:
@@ -292,6 +299,9 @@ async def walk_in_browser(
                 # The last step's picture is the payment page: the annotated screenshot below shows it.
                 await walker.run_step(step, picture=i < len(steps) - 1)
         progress("observing the payment selection")
+        code = os.environ.get(prepared.credit_code_env) if prepared.credit_code_env else None
+        if code:
+            walker.secret_values.add(code)
         observation = await asyncio.wait_for(
             observe(
                 page,
@@ -299,6 +309,12 @@ async def walk_in_browser(
                 timeout_s=max(deadline.remaining_ms() / 1000, 1),
                 apply=request.apply,
                 timing=request.timing,
+                submit=Context(
+                    code=code,
+                    blocked=lambda: guard.blocked,
+                    picture=answer_pictures(page, staging, walker, code),
+                    look=lambda: guard.look(page),
+                ),
             ),
             timeout=max(deadline.remaining_ms() / 1000, 1) + 5,
         )
@@ -360,6 +376,28 @@ async def walk_in_browser(
         picture=picture,
         cart=cart,
     )
+
+
+def answer_pictures(page: Page, staging: Path, walker: Walker, code: str | None) -> Picture:
+    """Pictures of the pages the store answered with (store-answer-N.png), outlines drawn, typed values and the
+    code masked."""
+    from probe.report.annotate import outlined_screenshot
+
+    numbers = itertools.count(1)
+
+    async def picture(boxes: list[dict[str, object]]) -> str | None:
+        name = f"store-answer-{next(numbers)}.png"
+        mask = [page.locator(TYPED_INPUTS)]
+        if code:
+            mask.append(page.get_by_text(code))
+        try:
+            async with walker.masked(full_page=True):
+                await outlined_screenshot(page, boxes, staging / name, mask)
+        except Exception:  # noqa: BLE001 - the report goes without this picture
+            return None
+        return name
+
+    return picture
 
 
 def unstarted(prepared: Prepared, url: str, error: str) -> Walked:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ from probe.walk.profile import Profile, load_profile, missing_env
 from probe.walk.session import load_storage_state
 
 if TYPE_CHECKING:
-    from probe.report.annotate import Picture
+    from probe.report.annotate import PaymentPicture
 
 Progress = Callable[[str], None]
 
@@ -47,6 +48,7 @@ class Prepared(Known):
     request: CheckRequest
     profile: Profile
     option_label: str | None
+    credit_code_env: str | None = None
     mask: bool
     baseline: Report | None = None
     storage_state: dict[str, Any] | None = None
@@ -61,6 +63,10 @@ def prepare(request: CheckRequest) -> Prepared:
         where, name = missing[0]
         shown = request.profile or "(bundled)"
         raise InputError(f"profile {shown}: {where} uses ${{env:{name}}}, which is not set; export {name}=… and rerun")
+    code_env = request.credit_code_env or profile.detect.credit_code_env
+    if code_env is not None and not os.environ.get(code_env):
+        where = "--credit-code-env" if request.credit_code_env else f"profile {request.profile}: detect.credit_code_env"
+        raise InputError(f"{where} {code_env}: that environment variable is not set; export {code_env}=… and rerun")
     storage_state = load_storage_state(request.storage_state) if request.storage_state is not None else None
     baseline = load_baseline(request.baseline) if request.baseline is not None else None
     defaults = scenario_defaults(request.scenario) if request.url is None else {}
@@ -90,6 +96,7 @@ def prepare(request: CheckRequest) -> Prepared:
         credit_expires=expires if isinstance(expires, dt.date) else None,
         expires_from=expires_from,
         option_label=request.option_label or profile.detect.option_label,
+        credit_code_env=code_env,
         mask=request.mask if request.mask is not None else request.url is not None,
         baseline=baseline,
         storage_state=storage_state,
@@ -115,7 +122,7 @@ def build_report(
     safety: object,
     annotated: str | None,
     trace: str | None,
-    picture: Picture | None = None,
+    picture: PaymentPicture | None = None,
     cart: Cart | None = None,
 ) -> Report:
     """Assemble report.json's model from what the run gathered (never a verdict on a cart without a gift card)."""

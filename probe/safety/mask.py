@@ -61,6 +61,7 @@ def _mask_option(option: CreditOption, secrets: list[str]) -> CreditOption:
             "reason_text": _mask_optional(option.reason_text, secrets),
             "evidence": _mask_evidence(option.evidence, secrets),
             "notes": _mask_notes(option.notes, secrets),
+            "answer_why": _mask_optional(option.answer_why, secrets),
         }
     )
 
@@ -77,5 +78,6 @@ def mask_observation(observation: Observation, secrets: Iterable[str] = ()) -> O
             "credit_options": tuple(_mask_option(o, found) for o in observation.credit_options),
             "conflicts": tuple(mask_text(c, found) for c in observation.conflicts),
             "error": _mask_optional(observation.error, found),
+            "answer_why": _mask_optional(observation.answer_why, found),
         }
     )

@@ -209,6 +209,11 @@ class Detect(Model):
     option_label: Regex | None = Field(
         default=None, description="regex: the store's own name for its credit, added to the built-in credit words"
     )
+    credit_code_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="the environment variable holding the credit's code, typed where the store asks for it",
+    )
 
 
 class Guard(Model):
