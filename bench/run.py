@@ -1,9 +1,10 @@
 """probe's speed and memory as ratios (not pass/fail): run it with `make bench` or `.venv/bin/python bench/run.py`.
 
 (a) `probe check --payment-page` on a local page vs a bare Playwright script that launches the same Chromium,
-    opens the same page, takes one screenshot and closes; run in rotation, median ratio (target <= 1.3). The probe
+    opens the same page, takes one screenshot and closes; run in rotation, median ratio (target <= 1.2). The probe
     keeps node's compile cache for Playwright's driver, a bare script does not: (a') gives the bare script that cache
-    too, to show what it is worth.
+    too, to show what it is worth. One more check, timed phase by phase (bench/phases.py), prints where its seconds
+    go: start, launch, open, settle, scan, picture, report, close, exit.
 (b) a 24-check `probe matrix` (12 bundled scenarios x 2 credit sources) vs one `probe check` (target <= 6 on 2
     cores) and vs bench/bare_walk.py, bare Playwright walking the same 24 flows in one process (target <= 1.5).
     The credit source never reaches the store, so the probe walks 12 flows for those 24 checks (the detail line
@@ -14,6 +15,9 @@
 (e) a walk without a profile (`probe check URL`) vs the hand-written profile's walk of the same shop
     (mock_store/shops: Atelier Nord, Harbor & Pine, Kaufhaus Linde), report.json's run.duration_s, median of
     alternating rounds per shop (target <= 2).
+(f) `probe check --payment-page` on long and heavy pages (bench/long_pages.py: 5,000 saved cards above the credit,
+    2 MB of deeply nested DOM, 200 iframes of widgets) vs the same check on a small page, in rotation, median ratio
+    (target <= 1.5); and the size of each report folder (target <= 1 MB).
 Every (a)-(c) figure is wall-clock of a fresh process, as a user starting the command would see it. Each ratio
 is measured within one run, so a busy machine inflates both sides; the summary prints the load average too.
 """
@@ -153,6 +157,27 @@ def report(figure: Figure) -> None:
     print(f"{figure.name}: ratio {figure.ratio:.2f} (target <= {figure.target:g}, {met}; {figure.detail})", flush=True)
 
 
+def phases(cmd: list[str], work: Path) -> str:
+    """One run of the probe command `cmd` timed phase by phase (bench/phases.py): "phase seconds, ..." in the order
+    they happen. Phases that overlap (Chromium launches while Python loads) each show their own length."""
+    marks_file = work / "phases.json"
+    started = time.monotonic()
+    measure([sys.executable, str(ROOT / "bench" / "phases.py"), str(marks_file), *cmd[1:]], expect_codes=(0, 1, 3))
+    ended = time.monotonic()
+    marks: dict[str, list[list[float]]] = json.loads(marks_file.read_text(encoding="utf-8"))
+    spans = {name: sum(b - a for a, b in runs) for name, runs in marks.items()}
+    first = {name: min(a for a, _ in runs) for name, runs in marks.items()}
+    last = max(b for runs in marks.values() for _, b in runs)
+    spans["start"] = first.get("check", last) - started
+    spans["scan"] = spans.pop("observe", 0.0) - spans.get("settle", 0.0)
+    first["scan"] = first.get("settle", last)
+    spans["exit"] = ended - last
+    first["start"], first["exit"] = started, ended
+    spans.pop("check", None)
+    order = sorted(spans, key=lambda name: first.get(name, last))
+    return ", ".join(f"{name} {spans[name]:.2f}" for name in order) + f" (s; whole run {ended - started:.2f} s)"
+
+
 def figure_a(rounds: int, work: Path) -> None:
     bare = work / "bare.py"
     bare.write_text(BARE, encoding="utf-8")
@@ -175,6 +200,7 @@ def figure_a(rounds: int, work: Path) -> None:
             for name in order[i % 3 :] + order[: i % 3]:
                 cmd, env = commands[name]
                 times[name].append(measure(cmd, expect_codes=(0, 1, 3), env=env).seconds)
+        timed = phases(commands["probe"][0], work)
     probe = statistics.median(times["probe"])
     for name, mark, what in (
         ("bare", "", "bare Playwright screenshot"),
@@ -185,10 +211,11 @@ def figure_a(rounds: int, work: Path) -> None:
             Figure(
                 f"(a{mark}) check vs {what}",
                 statistics.median(ratios),
-                1.3,
+                1.2,
                 f"probe {probe:.2f} s, bare {statistics.median(times[name]):.2f} s, median of {rounds} rotating rounds",
             )
         )
+    print(f"    phases of one more check: {timed}", flush=True)
 
 
 MATRIX = """name: bench 24 checks
@@ -330,6 +357,48 @@ def figure_e(rounds: int, work: Path) -> None:
             )
 
 
+def _folder_size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def figure_f(rounds: int, work: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import long_pages
+
+    times: dict[str, list[float]] = {name: [] for name in long_pages.PAGES}
+    sizes: dict[str, int] = {}
+    wrong: dict[str, str] = {}  # a page observed other than greyed_out, in its last round
+    with serve_app_in_thread(long_pages.app(), name="long pages") as base:
+        commands = {
+            name: [PROBE, "check", f"{base}/{name}.html", "--payment-page", "--out", str(work / f"e-{name}"), "--json"]
+            for name in long_pages.PAGES
+        }
+        for i in range(rounds):
+            # The small page goes first in one round, last in the next: neither always meets a warm disk cache.
+            order = list(long_pages.PAGES) if i % 2 == 0 else list(reversed(long_pages.PAGES))
+            for name in order:
+                times[name].append(measure(commands[name], expect_codes=(0, 1, 3)).seconds)
+                print(f"    (f) round {i + 1}: {name} {times[name][-1]:.2f} s", flush=True)
+                observed = json.loads((work / f"e-{name}" / "report.json").read_text(encoding="utf-8"))["observation"]
+                if observed["option_state"] != "greyed_out":
+                    wrong[name] = f"observed {observed['option_state']} ({observed.get('error')}), not greyed_out"
+                sizes[name] = _folder_size(work / f"e-{name}")
+        timed = {name: phases(commands[name], work) for name in long_pages.PAGES if name != "small"}
+    small = statistics.median(times["small"])
+    what = {"cards": "5,000 saved cards above the credit", "deep": "2 MB of nested DOM", "frames": "200 iframes"}
+    for name, words in what.items():
+        ratios = [t / s for t, s in zip(times[name], times["small"], strict=True)]
+        detail = (
+            f"{statistics.median(times[name]):.2f} s vs {small:.2f} s, median of {rounds} rounds; "
+            f"phases of one more: {timed[name]}"
+        )
+        if name in wrong:
+            detail = f"WRONG: {wrong[name]}; {detail}"
+        report(Figure(f"(f) check on {words} vs a small page", statistics.median(ratios), 1.5, detail))
+    for name, size in sizes.items():
+        report(Figure(f"(f) report folder of the {name} page, MB", size / 1e6, 1, f"{size / 1e3:,.0f} kB"))
+
+
 def summary() -> None:
     load = " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
     print(f"\nsummary: {os.cpu_count()} cores, load average {load} (a busy machine inflates both sides of a ratio)")
@@ -341,7 +410,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds for (a)")
     parser.add_argument("--workers", type=int, default=None, help="--workers for the matrix of (b)")
-    parser.add_argument("--only", choices=("a", "bc", "d", "e"), default=None, help="run one part")
+    parser.add_argument("--long-rounds", type=int, default=3, help="rounds for (f), the long pages")
+    parser.add_argument("--only", choices=("a", "bc", "d", "e", "f"), default=None, help="run one part")
     args = parser.parse_args()
     if not Path("/proc/self/stat").exists():
         raise SystemExit("bench/run.py samples memory from /proc: run it on Linux")
@@ -357,6 +427,8 @@ def main() -> None:
             figure_d()
         if args.only in (None, "e"):
             figure_e(max(2, args.rounds // 2), work)
+        if args.only in (None, "f"):
+            figure_f(args.long_rounds, work)
     summary()
 
 

@@ -59,6 +59,7 @@ def check(
     ws_endpoint: str | None = None,
     baseline: str | Path | None = None,
     apply: bool = True,
+    full_page: bool = False,
     credit_code_env: str | None = None,
     storage_state: str | Path | None = None,
     use_existing_context: bool = False,

@@ -125,7 +125,8 @@ class CreditOption(Frozen):
     evidence: tuple[Evidence, ...] = ()
     notes: tuple[Note, ...] = ()
     box: tuple[float, float, float, float] | None = Field(
-        default=None, description="x, y, width, height of the option on the payment screenshot"
+        default=None,
+        description="x, y, width, height of the option on the page (page pixels, as in a full-page picture)",
     )
     answer: StoreAnswer | None = Field(default=None, description="the store's answer once the credit was submitted")
     answer_why: str | None = Field(default=None, description="what the store said, or why nothing was submitted")
@@ -345,6 +346,13 @@ class Report(Frozen):
     steps: tuple[Step, ...] = ()
     safety: Safety = Safety()
     annotated_screenshot: str | None = None
+    annotated_region: tuple[int, int, int, int] | None = Field(
+        default=None,
+        description="x, y, width, height of the page the annotated screenshot shows (null: all of it, --full-page)",
+    )
+    annotated_note: str | None = Field(
+        default=None, description="what the annotated screenshot leaves out, if anything"
+    )
     trace: str | None = None
     baseline_changes: tuple[str, ...] = ()
     discovery: Discovery | None = None

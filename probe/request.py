@@ -49,6 +49,7 @@ class CheckRequest(Frozen):
     use_existing_context: bool = False
     timing: Timing = Timing()
     apply: bool = Field(default=True, description="press a credit's own apply / use / select control (--no-apply)")
+    full_page: bool = Field(default=False, description="picture the whole payment page, not the region of its options")
     history: str | None = Field(default=None, description="the run history: a SQLite file or a postgresql:// URL")
     no_history: bool = False
     notify: str | None = Field(default=None, description="webhook posted to when a run differs from the last")

@@ -19,7 +19,7 @@ from probe.detect.track import install_tracking
 from probe.detect.vocabulary import credit_patterns, source_hint, strip_balance
 from probe.models import Evidence, Observation, OptionState
 from probe.money import parse_balance
-from probe.report.annotate import OVERLAY_ID, annotated_screenshot
+from probe.report.annotate import OVERLAY_ID, annotated_screenshot, picture_region
 from probe.run.sync import run_sync
 from probe.walk.browser import LAUNCH_ARGS, find_browser
 from probe.walk.guard import OrderGuard
@@ -234,6 +234,22 @@ def test_observing_every_fixture_page_sent_nothing_to_the_server(
 ) -> None:
     assert len(observed) == len(EXPECTED)
     assert pages_writes == [], "a trial or page script sent a request that could change something"
+
+
+def test_every_fixture_page_s_credit_options_fit_in_the_annotated_picture(
+    observed: dict[str, tuple[Observation, str]],
+) -> None:
+    """The annotated picture is the region around the options, at most a few screens tall: on every labelled page,
+    all of them lie within it (the page taken as long as can be, so only the options' spread decides)."""
+    for name, (obs, _) in observed.items():
+        boxes = [o.box for o in obs.credit_options if o.box is not None]
+        if not boxes:
+            continue
+        picture = picture_region(boxes, None, (1100, 10**6), (1100, 800))
+        assert picture.note is None and picture.region is not None, f"{name}: {picture.note}"
+        rx, ry, rw, rh = picture.region
+        for x, y, w, h in boxes:
+            assert rx <= x and ry <= y and x + w <= rx + rw and y + h <= ry + rh, f"{name}: {(x, y, w, h)} outside"
 
 
 def test_annotated_screenshot_outlines_options_and_cleans_up(pages_url: str, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from in_process import InProcessChecks
 from recording import Write, recording
 
 from mock_store.server import serve_app_in_thread, static_app
+from probe.report.render import image_size
 from probe.request import CheckRequest, option_names
 from probe.walk.guard import OrderGuard
 
@@ -76,6 +77,16 @@ def test_real_page(name: str, checks: InProcessChecks, real_url: str, tmp_path: 
         assert obs.reason_text and label["reason"].lower() in obs.reason_text.lower(), detail
     if label.get("balance") is not None:
         assert obs.balance_text == label["balance"], detail
+    # The annotated picture is the region around the options and outlines every one of them.
+    report = done.report
+    if report.annotated_screenshot:
+        assert report.annotated_region is not None and report.annotated_note is None, report.annotated_note
+        rx, ry, rw, rh = report.annotated_region
+        assert image_size(done.out / report.annotated_screenshot) == (rw, rh)
+        for option in report.observation.credit_options:
+            assert option.box is not None, f"{name}: {option.label!r} has no box to outline"
+            x, y, w, h = option.box
+            assert rx <= x and ry <= y and x + w <= rx + rw and y + h <= ry + rh, f"{name}: {option.label!r} outside"
     assert took <= min(float(label.get("max_s", MAX_S)), MAX_S), f"{name} took {took:.1f} s\n{detail}"
     # Whatever the page's own scripts and the trials sent, no order request reached the server.
     guard = OrderGuard()

@@ -121,6 +121,16 @@ def pixels(page: Page, png: Path, points: list[tuple[float, float]]) -> list[tup
     return [(r, g, b) for r, g, b, _ in found]
 
 
+def on_picture(report: dict[str, Any], box: list[float]) -> tuple[float, float, float, float]:
+    """An option's box (page pixels) on the annotated picture, which shows the region `annotated_region` of the page."""
+    rx, ry, rw, rh = report["annotated_region"]
+    x, y, w, h = box
+    assert rx <= x and ry <= y and x + w <= rx + rw and y + h <= ry + rh, (
+        f"{box} is not within {report['annotated_region']}"
+    )
+    return x - rx, y - ry, w, h
+
+
 def near(colour: tuple[int, int, int], want: tuple[int, int, int], slack: int = 12) -> bool:
     return all(abs(a - b) <= slack for a, b in zip(colour, want, strict=True))
 
@@ -178,7 +188,7 @@ def test_default_report_shows_the_verdict_warning_and_outlined_payment_step(defa
 
     # The annotated picture outlines the selectable refund credit in green at its box's left edge.
     refund = next(o for o in report["observation"]["credit_options"] if o["label"] == "Refund credit")
-    x, y, w, h = refund["box"]
+    x, y, w, h = on_picture(report, refund["box"])
     edge, inside = pixels(page, default_run.out / "payment-annotated.png", [(x - 3, y + h / 2), (x + w / 2, y + 2)])
     assert near(edge, SELECTABLE), edge
     assert not near(inside, SELECTABLE), inside
@@ -197,7 +207,7 @@ def test_greyed_report_states_the_reason_and_outlines_the_greyed_option(greyed_r
     assert "painted over in magenta" in page.locator("#masked-note").inner_text()  # a URL is masked by default
     assert_images_loaded(page)
     promo = greyed_run.report["observation"]["credit_options"][0]
-    x, y, _, h = promo["box"]
+    x, y, _, h = on_picture(greyed_run.report, promo["box"])
     (edge,) = pixels(page, greyed_run.out / "payment-annotated.png", [(x - 3, y + h / 2)])
     assert near(edge, GREYED), edge
 

@@ -14,6 +14,7 @@ from probe.cli.options import (
     CdpOpt,
     CreditCodeEnvOpt,
     ExpiresOpt,
+    FullPageOpt,
     GiftCardOpt,
     HistoryOpt,
     IntentOpt,
@@ -81,6 +82,7 @@ def check(
     ws_endpoint: WsOpt = None,
     junit: JunitOpt = None,
     apply: ApplyOpt = True,
+    full_page: FullPageOpt = False,
     credit_code_env: CreditCodeEnvOpt = None,
     storage_state: StorageStateOpt = None,
     use_existing_context: Annotated[

@@ -54,6 +54,13 @@ ApplyOpt = Annotated[
         "--apply/--no-apply", help="Press a credit's own apply / use / select control to hear the store's answer."
     ),
 ]
+FullPageOpt = Annotated[
+    bool,
+    typer.Option(
+        "--full-page",
+        help="Picture the whole payment page (slow on a long page); without it, the region around the credit options.",
+    ),
+]
 CreditCodeEnvOpt = Annotated[
     str | None,
     typer.Option(

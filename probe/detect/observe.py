@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from dataclasses import dataclass, field
@@ -146,11 +147,13 @@ async def _observe(
     if not settled.ok:
         return _unknown(page, f"the page did not settle within {timeout_s:g} s ({settled.why})", found_on_page)
     found_on_page.note("settle", f"settled after {settled.waited_s:.2f} s")
-    for frame in page.frames:
-        for summary in await open_credit_details(frame, credit):
+    # Every frame at once: a page of many iframes (widgets, ads) costs round trips to each, which overlap this way.
+    frames = page.frames
+    for opened in await asyncio.gather(*(open_credit_details(frame, credit) for frame in frames)):
+        for summary in opened:
             found_on_page.note("collapsed", f"opened the closed <details> {summary!r}, as a shopper can")
     words = scan_words(credit)
-    scans = [s for s in [await scan_frame(frame, words) for frame in page.frames] if s is not None]
+    scans = [s for s in await asyncio.gather(*(scan_frame(frame, words) for frame in frames)) if s is not None]
     if not scans:
         return _unknown(page, "the page could not be read", found_on_page)
     main = scans[0].page

@@ -28,6 +28,7 @@ from probe.models import (
     StoreAnswer,
     Verdict,
 )
+from probe.report.crop import option_crop
 from probe.version import __version__
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -292,6 +293,7 @@ def render_html(report: Report, folder: Path | None = None) -> str:
         deciding=deciding,
         deciding_id=deciding.id if deciding else verdict.deciding_rule,
         annotated=_annotation(report, folder),
+        crop=option_crop(report, relative_href(report.annotated_screenshot)),
         answer_picture=relative_href(report.observation.answer_picture),
         option_rows=_option_rows(report),
         extra_verdicts=report.verdicts if len(report.verdicts) > 1 else (),

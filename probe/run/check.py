@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page
 
     from probe.detect.reply import Picture
+    from probe.report.annotate import PaymentPicture
 
 VIEWPORT = {"width": 1280, "height": 900}
 # How long the account page's credit table is waited for.
@@ -185,6 +186,7 @@ class Walked:
     annotated: str | None
     trace: str | None
     discovery: Discovery | None = None
+    picture: PaymentPicture | None = None
     cart: Cart | None = None
 
     def report(self, prepared: Prepared) -> Report:
@@ -202,6 +204,7 @@ class Walked:
             annotated=self.annotated,
             trace=self.trace,
             discovery=self.discovery,
+            picture=self.picture,
             cart=self.cart,
         )
 
@@ -269,6 +272,7 @@ async def walk_in_browser(
     )
     lines: tuple[AccountLine, ...] = ()
     annotated: str | None = None
+    picture: PaymentPicture | None = None
     cart: Cart | None = None
     observation: Observation
     discovery: Discovery | None = None
@@ -328,13 +332,15 @@ async def walk_in_browser(
         if observation.credit_options:
             annotated = "payment-annotated.png"
             try:
-                # A full-page picture of a huge page can take long: it gets what is left of the budget.
-                async with walker.masked(full_page=True) as masks:
-                    await asyncio.wait_for(
-                        annotated_screenshot(page, observation, staging / annotated),
-                        timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
-                    )
-                walker.shot_masks[annotated] = masks
+                # The region around the options (its masks painted where it lies), or with --full-page the whole
+                # page (which can take long on a huge page: it gets what is left of the budget).
+                picture = await asyncio.wait_for(
+                    annotated_screenshot(
+                        page, observation, staging / annotated, walker.masked, full_page=request.full_page
+                    ),
+                    timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
+                )
+                walker.shot_masks[annotated] = picture.masks
             except Exception:  # noqa: BLE001 - the step gets a plain screenshot instead
                 (staging / annotated).unlink(missing_ok=True)
                 annotated = None
@@ -376,6 +382,7 @@ async def walk_in_browser(
         annotated=annotated,
         trace=trace,
         discovery=discovery,
+        picture=picture,
         cart=cart,
     )
 

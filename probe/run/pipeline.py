@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from probe.decide.choose import Known, decide
 from probe.decide.rules import load_table
@@ -36,6 +36,9 @@ from probe.run.store import scenario_defaults
 from probe.version import __version__
 from probe.walk.profile import Profile, load_profile, missing_env
 from probe.walk.session import load_storage_state
+
+if TYPE_CHECKING:
+    from probe.report.annotate import PaymentPicture
 
 Progress = Callable[[str], None]
 
@@ -123,6 +126,7 @@ def build_report(
     annotated: str | None,
     trace: str | None,
     discovery: Discovery | None = None,
+    picture: PaymentPicture | None = None,
     cart: Cart | None = None,
 ) -> Report:
     """Assemble report.json's model from what the run gathered (never a verdict on a cart without a gift card)."""
@@ -156,6 +160,8 @@ def build_report(
         steps=tuple(steps),
         safety=safety if isinstance(safety, Safety) else Safety(),
         annotated_screenshot=annotated,
+        annotated_region=picture.region if annotated and picture else None,
+        annotated_note=picture.note if annotated and picture else None,
         trace=trace,
         discovery=discovery,
     )
