@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
 CART_JS = Path(__file__).with_name("cart.js").read_text(encoding="utf-8")
+# A summary is read in one script; a page too busy to run it within this has no cart to report.
+READ_TIMEOUT_S = 5.0
 
 
 async def read_cart(page: Page) -> Cart | None:
@@ -20,8 +23,11 @@ async def read_cart(page: Page) -> Cart | None:
     cannot be read."""
     words = cart_words()
     try:
-        found = await page.evaluate(
-            CART_JS, [words.joined("total"), words.joined("not_item"), words.joined("label_not_item"), MONEY]
+        found = await asyncio.wait_for(
+            page.evaluate(
+                CART_JS, [words.joined("total"), words.joined("not_item"), words.joined("label_not_item"), MONEY]
+            ),
+            timeout=READ_TIMEOUT_S,
         )
     except Exception:  # noqa: BLE001 - a page that will not be read has no cart to report
         return None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from playwright.async_api import Error as PlaywrightError
 
 from probe.models import Mask, MaskKind
 from probe.safety.shopper_data import mask_rules
@@ -22,6 +25,8 @@ COLOUR = "#FF00FF"
 # Inputs are hidden in every screenshot taken while signing in: they hold what was typed.
 SIGN_IN_MASK = "input:not([type=hidden]), textarea, select"
 USER_RULE = "--mask-selector"
+# How long painting or removing the masks may take: a page whose document never came runs no script at all.
+PAINT_TIMEOUT_S = 5.0
 
 
 @functools.cache
@@ -54,14 +59,34 @@ async def cover(
         )
     if not rules and not extra:
         return ()
-    found = await page.evaluate(COVER_JS, [_shipped() if rules else _none(), extra, full_page, OVERLAY_ID, COLOUR])
+    # A page that never made a document (still loading, hung) never runs the script: no picture rather than a wait
+    # without end, or an unmasked one.
+    found = await _paint(page, [_shipped() if rules else _none(), extra, full_page, OVERLAY_ID, COLOUR])
     return tuple(Mask(kind=MaskKind(f["kind"]), rule=f["rule"], box=tuple(f["box"])) for f in found)
+
+
+async def _paint(page: Page, args: list[Any]) -> list[dict[str, Any]]:
+    """Run the painting script; once more when the page was still navigating (to the next page, or to Chromium's own
+    error page) as it ran."""
+    try:
+        return await _evaluate(page, args)
+    except PlaywrightError as exc:
+        if "context was destroyed" not in exc.message:
+            raise
+    with contextlib.suppress(PlaywrightError):
+        await page.wait_for_load_state("domcontentloaded", timeout=PAINT_TIMEOUT_S * 1000)
+    return await _evaluate(page, args)
+
+
+async def _evaluate(page: Page, args: list[Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = await asyncio.wait_for(page.evaluate(COVER_JS, args), timeout=PAINT_TIMEOUT_S)
+    return found
 
 
 async def uncover(page: Page) -> None:
     """Remove the painted masks again."""
     with contextlib.suppress(Exception):
-        await page.evaluate(REMOVE_JS, OVERLAY_ID)
+        await asyncio.wait_for(page.evaluate(REMOVE_JS, OVERLAY_ID), timeout=PAINT_TIMEOUT_S)
 
 
 @contextlib.asynccontextmanager
