@@ -29,10 +29,16 @@ WAY_JS = r"""
     return r.width > 0 && r.height > 0 && cs.visibility !== "hidden"; };
   const wordsOf = (x) => (x.getAttribute("aria-label") || x.textContent || x.value || "").replace(/\s+/g, " ").trim();
   const codeRx = /code|number|\bpin\b|secret|voucher|gift.?card|claim/i;
-  const typed = (root) => [...root.querySelectorAll("input")].filter((i) =>
-    /^(|text|password|tel|search)$/i.test(i.getAttribute("type") || "") && !i.disabled && !i.readOnly && shown(i));
   const labelOf = (i) => [i.name, i.id, i.placeholder, i.getAttribute("aria-label"),
     ...[...(i.labels || [])].map((l) => l.textContent)].join(" ");
+  // A payment card's fields are never a credit's code box: nothing is ever typed into them.
+  const cardRx = /\bcvc|\bcvv|\bcsc\b|expir|security.?code|\bmm\s*\/\s*yy/i;
+  const cardNumberRx = /card.?(number|no\b)/i, creditWordsRx = /gift|voucher|store|account|certificate|coupon/i;
+  const paymentCard = (i) => /^cc-/i.test(i.getAttribute("autocomplete") || "") || cardRx.test(labelOf(i)) ||
+    (cardNumberRx.test(labelOf(i)) && !creditWordsRx.test(labelOf(i)));
+  const typed = (root) => [...root.querySelectorAll("input")].filter((i) =>
+    /^(|text|password|tel|search)$/i.test(i.getAttribute("type") || "") && !i.disabled && !i.readOnly && shown(i) &&
+    !paymentCard(i));
   const group = el.type === "radio" && el.name ? el.name : null;
   const others = (root) => !!group &&
     [...root.querySelectorAll("input[type=radio]")].some((r) => r !== el && r.name === group);

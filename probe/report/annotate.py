@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Locator, Page
 
-from probe.detect.vocabulary import PAYMENT_HEADING
 from probe.models import Mask, Observation, OptionState
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ DRAW_JS = """
   // options (the nearest payment heading when there is one).
   const doc = document.documentElement, body = document.body;
   const top = Math.min(...boxes.map((b) => b.y));
-  const payment = new RegExp(words, "i");
+  const payment = words ? new RegExp(words, "i") : null;
   let heading = null, paymentHeading = null;
   for (const h of document.querySelectorAll("h1, h2, h3, h4, h5, h6, legend, [role=heading]")) {
     const r = h.getBoundingClientRect();
@@ -55,7 +54,8 @@ DRAW_JS = """
     if (!r.width || !r.height || y + r.height > top + 1) continue;
     const found = [r.left + scrollX, y, r.width, r.height];
     if (!heading || y > heading[1]) heading = found;
-    if (payment.test(h.textContent || "") && (!paymentHeading || y > paymentHeading[1])) paymentHeading = found;
+    const named = payment && payment.test(h.textContent || "");
+    if (named && (!paymentHeading || y > paymentHeading[1])) paymentHeading = found;
   }
   return {
     page: [Math.max(doc.scrollWidth, body ? body.scrollWidth : 0, doc.clientWidth),
@@ -152,10 +152,12 @@ async def annotated_screenshot(
     masked: Masking | None = None,
     *,
     full_page: bool = False,
+    heading_words: str = "",
 ) -> PaymentPicture:
     """Outline each credit option with its state, picture the region around them (the whole page with
     `full_page`), the shopper's data painted over by `masked`, and remove the outline again; returns what the
-    picture shows and the masks painted on it."""
+    picture shows and the masks painted on it. `heading_words`: a payment heading's words (a regular expression) to keep
+    in view, else the nearest heading above the options."""
     boxes = [
         {
             "x": option.box[0],
@@ -169,7 +171,7 @@ async def annotated_screenshot(
         if option.box is not None
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    seen = await page.evaluate(DRAW_JS, [OVERLAY_ID, boxes, PAYMENT_HEADING])
+    seen = await page.evaluate(DRAW_JS, [OVERLAY_ID, boxes, heading_words])
     try:
         if full_page:
             async with _masking(masked, full_page=True) as masks:
@@ -210,11 +212,11 @@ async def _picture_region(
 
 
 async def outlined_screenshot(
-    page: Page, boxes: Sequence[dict[str, object]], path: Path, mask: Sequence[Locator] = ()
+    page: Page, boxes: Sequence[dict[str, object]], path: Path, mask: Sequence[Locator] = (), heading_words: str = ""
 ) -> None:
     """A full-page screenshot with boxes outlined and labelled (x, y, w, h, colour, text), `mask` painted over."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    await page.evaluate(DRAW_JS, [OVERLAY_ID, list(boxes), PAYMENT_HEADING])
+    await page.evaluate(DRAW_JS, [OVERLAY_ID, list(boxes), heading_words])
     try:
         await page.screenshot(path=str(path), full_page=True, mask=list(mask))
     finally:

@@ -239,6 +239,7 @@ async def walk_in_browser(
     from probe.detect.cart import read_cart
     from probe.detect.reply import Context
     from probe.detect.track import install_tracking
+    from probe.detect.vocabulary import PAYMENT_HEADING
     from probe.report.annotate import annotated_screenshot
 
     request = prepared.request
@@ -336,7 +337,12 @@ async def walk_in_browser(
                 # page (which can take long on a huge page: it gets what is left of the budget).
                 picture = await asyncio.wait_for(
                     annotated_screenshot(
-                        page, observation, staging / annotated, walker.masked, full_page=request.full_page
+                        page,
+                        observation,
+                        staging / annotated,
+                        walker.masked,
+                        full_page=request.full_page,
+                        heading_words=PAYMENT_HEADING,
                     ),
                     timeout=deadline.remaining_ms(floor_ms=2000) / 1000,
                 )
@@ -390,6 +396,7 @@ async def walk_in_browser(
 def answer_pictures(page: Page, staging: Path, walker: Walker, code: str | None) -> Picture:
     """Pictures of the pages the store answered with (store-answer-N.png), outlines drawn, typed values and the
     code masked."""
+    from probe.detect.vocabulary import PAYMENT_HEADING
     from probe.report.annotate import outlined_screenshot
 
     numbers = itertools.count(1)
@@ -401,7 +408,7 @@ def answer_pictures(page: Page, staging: Path, walker: Walker, code: str | None)
             mask.append(page.get_by_text(code))
         try:
             async with walker.masked(full_page=True):
-                await outlined_screenshot(page, boxes, staging / name, mask)
+                await outlined_screenshot(page, boxes, staging / name, mask, heading_words=PAYMENT_HEADING)
         except Exception:  # noqa: BLE001 - the report goes without this picture
             return None
         return name
