@@ -15,6 +15,7 @@ from urllib.parse import quote_plus, urlencode, urljoin, urlsplit
 
 from probe.detect.place import find_place
 from probe.detect.vocabulary import NO_METHODS_TEXT, PAYMENT_HEADING
+from probe.discover import listbox
 from probe.discover import reading as read
 from probe.discover.failures import SESSION_HINT, DiscoveryFailed, Failure
 from probe.discover.fingerprint import SIGNALS_JS, Identified, ask, identify
@@ -201,6 +202,7 @@ class Explorer:
             if last is not None and here == last:
                 raise DiscoveryFailed("payment selection not reached", f"the checkout came back to {self.page.url}")
             last = here
+            await listbox.choose(self)
             actions = await self._fill(required_only=False, auth=guest_radio is not None)
             actions += await self._choose_radios(guest_radio)
             nxt = read.next_control(self.seen, read.forms_of(self.seen) if actions else set())
@@ -246,6 +248,8 @@ class Explorer:
         """Press a consent banner's reject / necessary-only, or a pop-up's close / no thanks; True when pressed."""
         for overlay in self.seen["overlays"]:
             controls = overlay["controls"]
+            if any(says("checkout", c["name"]) for c in controls):
+                continue  # a mini-cart drawer: its checkout control is the way on, not a pop-up to close
             consent = says("consent_words", overlay["text"])
             pick = next((c for c in controls if consent and says("consent_reject", c["name"])), None)
             pick = pick or next((c for c in controls if says("dismiss", c["name"])), None)
@@ -327,7 +331,7 @@ class Explorer:
         for f in self.seen["fields"]:
             if f["overlay"] or (f["auth"] and not auth) or f["value"] or (required_only and not f["required"]):
                 continue
-            if f["type"] == "checkbox":
+            if f["type"] in ("checkbox", "combobox"):
                 continue
             spec = await locator_for(self.walker, f)
             if f["tag"] == "select":

@@ -73,7 +73,7 @@
     const searchy = isSearch(el);
     const entry = { ref: ref(el), tag: el.tagName.toLowerCase(), type, name: el.name || "", id: el.id || "",
       autocomplete: (el.getAttribute("autocomplete") || "").toLowerCase(), label: labelOf(el), placeholder: el.getAttribute("placeholder") || "",
-      required: el.required || el.getAttribute("aria-required") === "true", value: el.type === "checkbox" ? (el.checked ? "on" : "") : el.value,
+      required: el.required || el.getAttribute("aria-required") === "true" || /\*\s*$/.test(labelOf(el)), value: el.type === "checkbox" ? (el.checked ? "on" : "") : el.value,
       invalid: el.getAttribute("aria-invalid") === "true", auth: !!el.form && !!el.form.querySelector("input[type=password]"), fi: formOf(el), overlay: [...overlayEls].some((o) => o.contains(el)),
       options: el.tagName === "SELECT" ? [...el.options].map((o) => ({ value: o.value, text: norm(o.textContent) })).slice(0, 300) : [] };
     if (searchy && !out.search && el.tagName === "INPUT") {
@@ -86,6 +86,16 @@
     if (searchy) continue;
     if (entry.invalid) out.invalid.push(entry.label || entry.placeholder || entry.name);
     out.fields.push(entry);
+  }
+  // A drop-down that is not a <select> (role=combobox on a button): its shown text is its value, or its placeholder.
+  for (const el of document.querySelectorAll("[role=combobox]:not(input):not(select)")) {
+    if (!shown(el) || el.getAttribute("aria-disabled") === "true" || el.disabled) continue;
+    const label = labelOf(el), text = norm(el.innerText);
+    const empty = el.hasAttribute("data-placeholder") || !text || text.toLowerCase() === label.replace(/\*/g, "").trim().toLowerCase();
+    out.fields.push({ ref: ref(el), tag: "combobox", type: "combobox", name: el.getAttribute("name") || "", id: el.id || "", autocomplete: "",
+      label, placeholder: empty ? text : "", required: el.getAttribute("aria-required") === "true" || /\*\s*$/.test(label), value: empty ? "" : text,
+      invalid: el.getAttribute("aria-invalid") === "true", auth: false, fi: el.closest("form") ? forms.indexOf(el.closest("form")) : -1,
+      overlay: [...overlayEls].some((o) => o.contains(el)), options: [] });
   }
   out.radios = [...groups.values()].filter((g) => g.options.length);
   for (const el of document.querySelectorAll("[role=alert], .error, .err, .invalid-feedback, .field-error, [class*=error-message]")) {
