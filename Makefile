@@ -19,12 +19,14 @@ test: setup postgres
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
-# The real stores of tests/real_stores (django-oscar + django-oscar-accounts from PyPI, pinned, in a venv of their
-# own under .real-stores/): install them (a no-op when installed), then drive probe check against them.
-test-real-stores: setup
+# The real stores of tests/real_stores: django-oscar + django-oscar-accounts from PyPI (a venv of their own) and
+# EverShop from npm (pinned by its package-lock.json, on a PostgreSQL of its own), both under .real-stores/: install
+# them (a no-op when installed), then drive probe check against them.
+test-real-stores: setup postgres
 	sh scripts/real-stores/oscar/install.sh
+	sh scripts/real-stores/evershop/install.sh
 	$(PY) -m pytest tests/real_stores $(PYTEST_ARGS)
-	@cat .real-stores/oscar/results.md 2>/dev/null || true
+	@cat .real-stores/oscar/results.md .real-stores/evershop/results.md 2>/dev/null || true
 
 setup: $(STAMP) browser
 

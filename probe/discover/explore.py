@@ -33,6 +33,8 @@ FIRST_POPUP_WAIT_S = 1.0
 # How long the cart is watched for the item after add to cart (a drawer that opens after its request).
 CART_PROOF_S = 5.0
 CART_POLL_S = 0.2
+# How long a one-page checkout that stayed on its address is watched for the payment methods it reveals.
+ONE_PAGE_WAIT_S = 10.0
 # Pages the search for the gift card may open, and checkout pages the walk may go through.
 MAX_SEARCH_PAGES = 6
 MAX_CHECKOUT_PAGES = 8
@@ -200,6 +202,8 @@ class Explorer:
             if last is not None and here[0] == last[0] and (self.seen["alerts"] or self.seen["invalid"]):
                 self._refused()
             if last is not None and here == last:
+                if await self._reveals_payment():
+                    return
                 raise DiscoveryFailed("payment selection not reached", f"the checkout came back to {self.page.url}")
             last = here
             await listbox.choose(self)
@@ -299,6 +303,16 @@ class Explorer:
                 wait = prof.WaitFor(action="wait_for", url=literal("**" + urlsplit(self.page.url).path))
             self.found.steps.append(prof.Step(name="payment selection", guide_step=5, actions=[wait]))
             return True
+        return False
+
+    async def _reveals_payment(self) -> bool:
+        """A one-page checkout shows its payment methods a moment after its section's request: watch for them."""
+        ends = time.monotonic() + ONE_PAGE_WAIT_S
+        while time.monotonic() < ends:
+            await asyncio.sleep(CART_POLL_S)
+            self.seen = await self.page.evaluate(SCAN_JS)
+            if await self._at_payment():
+                return True
         return False
 
     def _refused(self) -> None:

@@ -168,6 +168,18 @@ def seed(base: str, app: Path, env: dict[str, str]) -> None:
     rate = {"method_id": str(method["uuid"]), "zone_id": str(zone["uuid"]), "cost": 5}
     data(call(base, "/api/shippingProviders/core/rates", rate, token))
     call(base, "/api/settings", {"codPaymentStatus": 1, "codDisplayName": "Cash on Delivery"}, token)
+    # The product's address (/egift-card) is written by the store's event process a moment later: wait for it.
+    wait_for(f"{base}/{GIFT_CARD['url_key']}")
+
+
+def wait_for(url: str) -> None:
+    deadline = time.monotonic() + START_WAIT_S
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+            if response.status == 200:
+                return
+        time.sleep(1)
+    sys.exit(f"seed: {url} did not answer within {START_WAIT_S} s")
 
 
 def wait_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
