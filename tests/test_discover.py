@@ -18,6 +18,7 @@ from mock_store.shops.variants import GOOD
 from probe.cli import app
 from probe.discover import FAILURES
 from probe.models import OptionState, Outcome
+from probe.run.matrix import MatrixSpec, run_matrix_sync
 from probe.walk.profile import load_profile
 
 HAND = Path(__file__).parents[1] / "mock_store" / "shops" / "profiles"
@@ -75,6 +76,30 @@ def test_discover_saves_a_profile_that_profile_check_passes(shops: str, tmp_path
     assert walked.exit_code == 0, walked.stdout
     assert "FAIL" not in walked.stdout
     assert "ok   payment selection" in walked.stdout
+
+
+def test_a_matrix_target_without_a_profile_finds_its_way_once_for_all_its_cells(shops: str, tmp_path: Path) -> None:
+    url = f"{shops}/shops/harbor/"
+    spec = MatrixSpec.model_validate(
+        {"targets": [{"url": url}], "credit_sources": ["refund", "promotional"], "today": TODAY}
+    )
+    said: list[str] = []
+    result = run_matrix_sync(spec, tmp_path / "m", workers=2, progress=said.append, no_history=True)
+    assert "2 checks, 1 distinct walks" in said
+    assert sum(line.endswith(f"opening {url}") for line in said) == 1, "the way is found once for both cells"
+    # One walk, decided per cell: the store's selectable credit is usable from a refund, against its terms if
+    # promotional.
+    assert [r.outcome for r in result.results] == [Outcome.can_use, Outcome.against_terms]
+    profiles = set()
+    for cell_result in result.results:
+        report = cell_result.report
+        assert report is not None and report.discovery is not None and report.discovery.failure is None
+        assert report.observation.page_kind == "payment"
+        folder = tmp_path / "m" / cell_result.cell.name
+        profiles.add((folder / "discovered-profile.yaml").read_text(encoding="utf-8"))
+        assert report.discovery.profile in profiles
+    assert len(profiles) == 1
+    assert result.exit_code == 0
 
 
 FAILING = {
