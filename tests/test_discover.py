@@ -102,16 +102,17 @@ def test_a_matrix_target_without_a_profile_finds_its_way_once_for_all_its_cells(
     assert result.exit_code == 0
 
 
+# Each failing shop: the failure's name, and what the rest of its one line must tell the user.
 FAILING = {
-    "no-gift": "no gift card found",
-    "stuck-cart": "the cart did not change after add to cart",
-    "members": "sign-in required",
-    "challenge": "bot protection",
-    "no-guest": "guest checkout not offered",
-    "far-post": "the address form was refused",
-    "closed": "payment selection not reached",
-    "order-first": "payment selection not reached",
-    "notes": "not a shop",
+    "no-gift": ("no gift card found", "(searched for 'gift card')"),
+    "stuck-cart": ("the cart did not change after add to cart", "the cart shows"),
+    "members": ("sign-in required", "give --storage-state FILE"),
+    "challenge": ("bot protection", "shows a challenge"),
+    "no-guest": ("guest checkout not offered", "give --storage-state FILE"),
+    "far-post": ("the address form was refused", "Postcode: We cannot deliver to this postcode."),
+    "closed": ("payment selection not reached", "nothing leads on from"),
+    "order-first": ("payment selection not reached", "'Place order', which probe never presses"),
+    "notes": ("not a shop", "shows nothing to follow or press"),
 }
 
 
@@ -119,27 +120,36 @@ FAILING = {
 def test_each_failure_is_named_inconclusive_and_never_absent(
     shop: str, shops: str, checks: InProcessChecks, tmp_path: Path
 ) -> None:
-    name = FAILING[shop]
+    name, detail = FAILING[shop]
     done = check(checks, f"{shops}/shops/{shop}/", tmp_path / "r")
     observation = done.report.observation
     assert done.code == 3
     assert done.report.verdict.outcome is Outcome.inconclusive
     assert observation.option_state is OptionState.unknown
     assert observation.error is not None and observation.error.startswith(f"{name}: "), observation.error
-    assert "\n" not in observation.error
+    assert detail in observation.error and "\n" not in observation.error, observation.error
     assert done.report.discovery is not None and done.report.discovery.failure == name
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     shots = [s["screenshot"] for s in report["steps"] if s["screenshot"]]
     assert shots and all((tmp_path / "r" / s).is_file() for s in shots)
-    assert report["steps"][-1]["ok"] is False
-    if shop == "order-first":
-        assert "'Place order', which probe never presses" in observation.error
+    assert report["steps"][-1]["ok"] is False and report["steps"][-1]["screenshot"], "the page it stopped on"
+
+
+def test_a_failure_is_one_line_on_the_command_line_exit_3(shops: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", f"{shops}/shops/no-gift/", "--out", str(tmp_path / "r"), "--no-history"])
+    assert result.exit_code == 3
+    said = [line for line in result.stderr.splitlines() if line.startswith("probe: ")]
+    assert said == [said[0]] and said[0].startswith("probe: inconclusive: no gift card found: "), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "absent" not in result.stdout
+    assert (tmp_path / "r" / "report.json").is_file() and any((tmp_path / "r" / "steps").iterdir())
 
 
 def test_the_failure_names_are_the_spec_s() -> None:
     spec = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    assert set(FAILING.values()) <= set(FAILURES)
-    for name in FAILING.values():
+    names = {name for name, _ in FAILING.values()}
+    assert names <= set(FAILURES)
+    for name in names:
         assert f"`{name}`" in spec, name
 
 
@@ -149,3 +159,5 @@ def test_a_store_that_does_not_answer_is_one_line_exit_3(checks: InProcessChecks
     error = done.report.observation.error or ""
     assert error.startswith("the store did not answer: ") and "\n" not in error, error
     assert (tmp_path / "r" / "report.json").is_file()
+    shots = [s.screenshot for s in done.report.steps if s.screenshot]
+    assert shots and all((tmp_path / "r" / s).is_file() for s in shots), "the page the browser showed instead"
