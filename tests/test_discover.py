@@ -19,6 +19,7 @@ from probe.cli import app
 from probe.discover import FAILURES
 from probe.models import OptionState, Outcome
 from probe.run.matrix import MatrixSpec, run_matrix_sync
+from probe.run.profile_check import walk_profile
 from probe.walk.profile import load_profile
 
 HAND = Path(__file__).parents[1] / "mock_store" / "shops" / "profiles"
@@ -57,6 +58,10 @@ def test_no_profile_reaches_payment_and_agrees_with_the_hand_written_profile(
     assert saved.read_text(encoding="utf-8") == discovery.profile
     assert found.report.run.profile == "discovered (discovered-profile.yaml)"
     assert 'href="discovered-profile.yaml"' in (tmp_path / "found" / "report.html").read_text(encoding="utf-8")
+    # `probe profile check` walks it to the end, and `probe check --profile` replays it to the same verdict.
+    walked = checks.call(walk_profile(load_profile(saved), url, out=tmp_path / "walk", browser=checks.browser))
+    assert walked.failed is None, walked.failed
+    assert [s.name for s in walked.steps][-1] == "payment selection"
     replayed = check(checks, url, tmp_path / "replay", profile=saved)
     assert seen(replayed) == seen(found)
     assert replayed.report.discovery is None
@@ -72,10 +77,11 @@ def test_discover_saves_a_profile_that_profile_check_passes(shops: str, tmp_path
     assert f"wrote {saved}" in result.stderr
     profile = load_profile(saved)
     assert profile.steps[-1].name == "payment selection"
-    walked = runner.invoke(app, ["profile", "check", str(saved), url, "--out", str(tmp_path / "walk")])
-    assert walked.exit_code == 0, walked.stdout
-    assert "FAIL" not in walked.stdout
-    assert "ok   payment selection" in walked.stdout
+    assert saved.read_text(encoding="utf-8") == (tmp_path / "r" / "discovered-profile.yaml").read_text(encoding="utf-8")
+    # Walked per shop above (in the tests' browser); here the command reads it as a valid profile.
+    valid = runner.invoke(app, ["profile", "check", str(saved)])
+    assert valid.exit_code == 0, valid.stdout
+    assert f"{saved}: valid profile" in valid.stdout
 
 
 def test_a_matrix_target_without_a_profile_finds_its_way_once_for_all_its_cells(shops: str, tmp_path: Path) -> None:
