@@ -4,6 +4,7 @@ gives the verdict their hand-written profiles give; the way it found replays; ea
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,12 +15,13 @@ from typer.testing import CliRunner
 
 from mock_store.server import serve_app_in_thread
 from mock_store.shops.app import create_shops_app
-from mock_store.shops.variants import GOOD
+from mock_store.shops.variants import GOOD, VARIANTS
 from probe.cli import app
 from probe.discover import FAILURES
 from probe.models import OptionState, Outcome
 from probe.run.matrix import MatrixSpec, run_matrix_sync
 from probe.run.profile_check import walk_profile
+from probe.safety.mask import mask_text
 from probe.walk.profile import load_profile
 
 HAND = Path(__file__).parents[1] / "mock_store" / "shops" / "profiles"
@@ -55,7 +57,18 @@ def test_no_profile_reaches_payment_and_agrees_with_the_hand_written_profile(
     discovery = found.report.discovery
     assert discovery is not None and discovery.failure is None
     saved = tmp_path / "found" / "discovered-profile.yaml"
-    assert saved.read_text(encoding="utf-8") == discovery.profile
+    assert mask_text(saved.read_text(encoding="utf-8")) == discovery.profile
+    way = saved.read_text(encoding="utf-8")
+    assert "probe.shopper@example.com" in way, "the file replays: it types the test identity"
+    # What the shop put in the way was answered as a shopper who consents to nothing would.
+    shape, words = VARIANTS[shop], VARIANTS[shop].words
+    if shape.consent:
+        assert f"name: {words['necessary']}" in way and words["accept"] not in way, way
+    if shape.newsletter:
+        assert "dismiss the pop-up" in way and words["subscribe"] not in way, way
+    if shape.recipient:
+        assert "recipient@example.com" in way, way
+    assert not re.search(r"[\w.+-]+@[\w-]+\.", (tmp_path / "found" / "report.json").read_text(encoding="utf-8"))
     assert found.report.run.profile == "discovered (discovered-profile.yaml)"
     assert 'href="discovered-profile.yaml"' in (tmp_path / "found" / "report.html").read_text(encoding="utf-8")
     # `probe profile check` walks it to the end, and `probe check --profile` replays it to the same verdict.
@@ -103,7 +116,7 @@ def test_a_matrix_target_without_a_profile_finds_its_way_once_for_all_its_cells(
         assert report.observation.page_kind == "payment"
         folder = tmp_path / "m" / cell_result.cell.name
         profiles.add((folder / "discovered-profile.yaml").read_text(encoding="utf-8"))
-        assert report.discovery.profile in profiles
+        assert mask_text(next(iter(profiles))) == report.discovery.profile
     assert len(profiles) == 1
     assert result.exit_code == 0
 
