@@ -38,11 +38,21 @@ def _shipped() -> dict[str, Any]:
         "fields": [{"id": r.id, "kind": r.kind.value, "css": r.css} for r in rules.fields],
         "elements": [{"id": r.id, "kind": r.kind.value, "css": r.css} for r in rules.elements],
         "cells": [{"id": r.id, "kind": r.kind.value, "header": r.header, "flags": r.flags} for r in rules.cells],
+        "frames": [{"id": r.id, "kind": r.kind.value, "css": r.css} for r in rules.frames],
+        "sealed": {"id": rules.sealed.id, "kind": rules.sealed.kind.value},
     }
 
 
 def _none() -> dict[str, Any]:
-    return {"money": mask_rules().keep, "text": [], "fields": [], "elements": [], "cells": []}
+    return {
+        "money": mask_rules().keep,
+        "text": [],
+        "fields": [],
+        "elements": [],
+        "cells": [],
+        "frames": [],
+        "sealed": None,
+    }
 
 
 async def cover(
