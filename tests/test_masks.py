@@ -28,7 +28,7 @@ from mock_store.frames import FRAMED, SHADOWED
 from mock_store.pages import SHOPPER
 from mock_store.server import serve_app_in_thread, static_app
 from probe.models import MaskKind, Outcome
-from probe.walk.screen_mask import COVER_JS, _shipped
+from probe.walk.screen_mask import OVERLAY_ID, cover, uncover
 
 pytestmark = pytest.mark.browser
 
@@ -217,20 +217,51 @@ def test_a_card_field_from_another_origin_is_masked_whole_and_says_why(checked: 
     assert page.locator("#card-frame").evaluate("el => el.contentDocument") is None
 
 
-def test_an_unknown_frame_of_another_origin_is_masked_as_typed_values(page: Page, base_url: str) -> None:
-    open_payment(page)
-    other = base_url.replace("127.0.0.1", "localhost")
-    page.evaluate(
-        """(src) => { const f = document.createElement('iframe'); f.id = 'chat'; f.src = src;
-                     f.style.cssText = 'position:absolute;left:20px;top:20px;width:200px;height:60px';
-                     document.body.append(f); return new Promise((done) => f.onload = done); }""",
-        f"{other}/checkout/contact-frame",
-    )
-    found = page.evaluate(COVER_JS, [_shipped(), [], True, "__test_masks__", "#FF00FF"])
-    chat = one_box(page, Spot("#chat"))
-    assert [(f["kind"], f["rule"]) for f in found if covers(f["box"], chat)] == [("input", "cross-origin-frame")]
-    # Nothing of its text was looked for: the frame's own name and code were never boxed one by one.
-    assert not [f for f in found if f["box"] != chat and covers(chat, f["box"])]
+def test_a_frame_of_another_origin_is_masked_from_inside_and_one_that_names_a_provider_whole(
+    checks: InProcessChecks, store_url: str
+) -> None:
+    other = store_url.replace("127.0.0.1", "localhost")
+    assert other != store_url
+
+    async def look() -> dict[str, Any]:
+        page = await checks.browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
+        try:
+            await page.goto(f"{store_url}/?scenario={SCENARIO}")
+            await page.evaluate(ADD_FRAMES_JS, [f"{other}/checkout/contact-frame", f"{other}/provider/card-field"])
+            masks = await cover(page, rules=True, full_page=True)
+            boxes = {css: await page.locator(css).evaluate(ELEMENT_BOX_JS) for css in ("#chat", "#pay", "#chat-note")}
+            chat = page.frame_locator("#chat")
+            painted = await chat.locator(f"#{OVERLAY_ID} > div").count()
+            await uncover(page)
+            left = await chat.locator(f"#{OVERLAY_ID}").count()
+            return {"masks": masks, "boxes": boxes, "painted": painted, "left": left}
+        finally:
+            await page.close()
+
+    seen = checks.call(look())
+    chat, pay, note = (seen["boxes"][css] for css in ("#chat", "#pay", "#chat-note"))
+    inside = sorted((m.kind.value, m.rule) for m in seen["masks"] if covers(chat, list(m.box)))
+    # The chat frame's name, e-mail and code, each boxed where it is on the page; the frame itself is not hidden.
+    assert inside == [("code", "code-after-words"), ("email", "email"), ("name", "name-after-words")], inside
+    assert seen["painted"] == 3 and seen["left"] == 0, "painted inside the frame, and removed again"
+    assert not [m for m in seen["masks"] if overlaps(list(m.box), note)], "the page's own words around it stay"
+    whole = [(m.kind.value, m.rule) for m in seen["masks"] if covers(list(m.box), pay)]
+    assert whole == [("card", "payment-provider-frame")], whole
+
+
+ADD_FRAMES_JS = """([chat, pay]) => {
+    const note = document.createElement('p'); note.id = 'chat-note'; note.textContent = 'Questions? Ask us below.';
+    note.style.cssText = 'position:absolute;left:20px;top:300px;margin:0;background:#fff';
+    document.body.append(note);
+    const made = [['chat', chat, 20, 330, 360, 96], ['pay', pay, 20, 450, 320, 40]].map(([id, src, x, y, w, h]) => {
+        const f = document.createElement('iframe'); f.id = id; f.src = src;
+        if (id === 'pay') f.title = 'Secure card payment input frame';
+        f.style.cssText = `position:absolute;left:${x}px;top:${y}px;width:${w}px;height:${h}px;border:0`;
+        document.body.append(f);
+        return new Promise((done) => { f.onload = done; });
+    });
+    return Promise.all(made);
+}"""
 
 
 def region_stats(page: Page, picture: Path, boxes: list[list[float]]) -> list[dict[str, float]]:

@@ -1,8 +1,10 @@
 // Finds the shopper's data on the page by the mask rules, paints a box over each (an overlay of its own, removed
 // after the screenshot) and returns the boxes: {kind, rule, box: [x, y, w, h]} in page CSS pixels.
 // The page's open shadow roots and same-origin frames are searched as the page is; a frame of another origin cannot be
-// read, so its whole box is masked (by the `frames` row that names it, else as a cross-origin frame).
-([rules, extra, fullPage, overlayId, colour]) => {
+// read from here, so its whole box is masked (by the `frames` row that names it, else as a cross-origin frame) unless
+// it is one of `read` (frame elements the driver masked from inside). Run inside such a frame, `shift` is where its
+// viewport starts on the top page: boxes are returned there, cut to the frame's viewport.
+([rules, extra, fullPage, overlayId, colour, read, shift]) => {
   const found = [];
   const seen = new Set();
   const sx = window.scrollX, sy = window.scrollY, vw = window.innerWidth, vh = window.innerHeight;
@@ -48,7 +50,7 @@
     }
     if (right - left < 1 || bottom - top < 1) return;
     if (!fullPage && (bottom <= 0 || top >= vh || right <= 0 || left >= vw)) return;
-    const box = [left + sx, top + sy, right - left, bottom - top].map((v) => Math.round(v * 10) / 10);
+    const box = [left + (shift ? shift[0] : sx), top + (shift ? shift[1] : sy), right - left, bottom - top].map((v) => Math.round(v * 10) / 10);
     const key = `${kind}|${box.join(",")}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -65,11 +67,11 @@
     return box.width >= 1 && box.height >= 1 ? box : el.getBoundingClientRect();
   };
 
-  visit(document, 0, 0, null, 0);
+  visit(document, 0, 0, shift ? { left: 0, top: 0, right: vw, bottom: vh } : null, 0);
 
   // Frames of another origin: masked whole, with the kind of the row that names them (a payment provider's card field).
   for (const { el, dx, dy, clip } of sealed) {
-    if (!shown(el)) continue;
+    if (!shown(el) || (read || []).includes(el)) continue;
     const rule = rules.frames.find((r) => matches(el, r.css)) || rules.sealed;
     if (!rule) continue;
     add({ dx, dy, clip }, el.getBoundingClientRect(), rule.kind, rule.id);
