@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import time
 import weakref
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -91,10 +92,12 @@ async def cover(
 async def _paint(page: Page, args: list[Any]) -> list[dict[str, Any]]:
     """Run the painting script (first inside the frames of other origins it cannot read); once more when the page was
     still navigating (to the next page, or to Chromium's own error page) as it ran."""
+    started = time.monotonic()
     read, inside = await _paint_frames(page, args) if args[0]["sealed"] else ([], [])
     args = [*args, read, None]
     try:
-        return [*inside, *await _evaluate(page, args)]
+        # The frames' time comes out of the page's: painting stays within PAINT_TIMEOUT_S.
+        return [*inside, *await _evaluate(page, args, PAINT_TIMEOUT_S - (time.monotonic() - started))]
     except PlaywrightError as exc:
         if "context was destroyed" not in exc.message:
             raise
@@ -103,8 +106,8 @@ async def _paint(page: Page, args: list[Any]) -> list[dict[str, Any]]:
     return await _evaluate(page, [*args[:5], [], None])
 
 
-async def _evaluate(page: Page, args: list[Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = await asyncio.wait_for(page.evaluate(COVER_JS, args), timeout=PAINT_TIMEOUT_S)
+async def _evaluate(page: Page, args: list[Any], timeout_s: float = PAINT_TIMEOUT_S) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = await asyncio.wait_for(page.evaluate(COVER_JS, args), timeout=timeout_s)
     return found
 
 
