@@ -179,5 +179,5 @@ async def covered(
     try:
         yield masks
     finally:
-        if masks:
+        if masks or page in _painted:
             await uncover(page)
