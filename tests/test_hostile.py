@@ -175,9 +175,26 @@ def test_a_page_that_fails_is_inconclusive_with_its_cause(
 
 
 def test_connection_refused_is_inconclusive(tmp_path: Path) -> None:
-    run = cli_check(refused_url(), tmp_path / "out", "--payment-page", timeout=TIMEOUT)
+    # Refused at once, so a roomy budget costs nothing and a busy machine cannot turn it into a timeout.
+    run = cli_check(refused_url(), tmp_path / "out", "--payment-page", timeout=ROOMY)
     assert "probe: inconclusive: " in run.stderr
     assert_inconclusive(run, "connection refused at", "nothing answers there")
+    assert "time budget" not in run.report["observation"]["error"]
+
+
+def test_a_step_that_outlasts_the_check_s_budget_says_the_budget_ran_out(
+    checks: InProcessChecks, hostile: tuple[str, Hostile], tmp_path: Path
+) -> None:
+    """A control that never comes uses up the whole --timeout: the line says it was the budget, and how to give more."""
+    profile = tmp_path / "missing.yaml"
+    profile.write_text(
+        "name: hostile store\nstart_url: /\nsteps:\n  - name: gift card\n    actions:\n"
+        "      - {action: click, locator: {role: button, name: No such control}}\n"
+    )
+    run = check(checks, hostile[0], tmp_path / "out", profile=profile, timeout=4)
+    assert_inconclusive(
+        run, "step 'gift card' failed", "the check's 4 s time budget ran out (give more with --timeout)"
+    )
 
 
 def test_a_step_answering_503_in_a_walk_is_inconclusive(

@@ -392,6 +392,9 @@ class Walker:
 
         A failed step always gets its picture: it is what the report shows about the failure.
         """
+        if error is not None and self.deadline.expired():
+            # Under a busy machine or a slow store the budget, not the page, is what ran out: say so.
+            error = f"{error}; the check's {self.deadline.seconds:g} s time budget ran out (give more with --timeout)"
         shot = picture if isinstance(picture, str) else await self.screenshot(name) if picture or error else None
         error = self.redact(error) if error is not None else None
         entry = Step(
