@@ -435,7 +435,7 @@ def first_screen(folder: Path, reason: str, balance: str) -> Figure:
         what
         for what, ok in (
             ("state", observed["option_state"] == "greyed_out"),
-            ("reason", reason in shown),
+            ("reason", reason.removeprefix("Store credit ").rstrip(".") in shown),  # the reason, its subject cut
             ("balance", balance.split()[0] in (observed.get("balance_text") or "")),
         )
         if not ok
