@@ -329,7 +329,10 @@ class Discovery(Frozen):
 
     platform: str | None = None
     platform_evidence: tuple[str, ...] = ()
-    profile: str = Field(description="the way found, as a profile's YAML (discovered-profile.yaml beside the report)")
+    profile: str = Field(
+        description="the way found, as a profile's YAML, e-mail addresses and codes masked "
+        "(discovered-profile.yaml beside the report keeps it whole, to replay)"
+    )
     failure: str | None = Field(default=None, description="the failure's name, when the way was not found")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote_plus, urlencode
+
 import pytest
 
 from probe.discover import reading as read
@@ -89,6 +91,46 @@ def test_links_about_a_card_one_has_are_avoided(text: str) -> None:
 def test_search_words_follow_the_page_language() -> None:
     assert search_words("de") == ["Gutschein", "gift card"]
     assert search_words("xx") == ["gift card"]
+
+
+# Each language's search word, and a gift card as a shop in that language names it on its results page.
+CATALOGUE = {
+    "en": ("gift card", "Digital gift card"),
+    "de": ("Gutschein", "Geschenkgutschein per E-Mail"),
+    "fr": ("carte cadeau", "Carte cadeau numérique"),
+    "es": ("tarjeta regalo", "Tarjeta regalo digital"),
+    "it": ("buono regalo", "Buono regalo digitale"),
+    "nl": ("cadeaukaart", "Digitale cadeaukaart"),
+    "pt": ("vale-presente", "Vale-presente digital"),
+    "ja": ("ギフトカード", "デジタルギフトカード"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CATALOGUE))
+def test_the_catalogue_is_searched_in_the_page_language_then_english(lang: str) -> None:
+    word, product = CATALOGUE[lang]
+    assert search_words(lang)[0] == word and says("gift_card", word)
+    form = {"action": "https://s.example/catalogsearch/result/", "get": True, "name": "q", "hidden": [("l", lang)]}
+    first = read.search_address(form, None, lang, [])
+    assert first == (word, f"/catalogsearch/result/?{urlencode([('l', lang), ('q', word)])}")
+    # No search form of its own: the platform recipe's search address, the words put in its {q}.
+    assert read.search_address(None, "/search?type=product&q={q}", lang, []) == (
+        word,
+        f"/search?type=product&q={quote_plus(word)}",
+    )
+    then = read.search_address(form, None, lang, [word])
+    assert then == (None if lang == "en" else ("gift card", f"/catalogsearch/result/?l={lang}&q=gift+card"))
+    assert read.search_address(form, None, lang, [word, "gift card"]) is None
+    assert read.search_address({**form, "get": False}, None, lang, []) is None
+    # On the results page, the gift card named in that language is the link followed.
+    results = seen(
+        links=[
+            link("Kitchen", "https://s.example/c/kitchen"),
+            link(product, "https://s.example/p/4711"),
+            link("Copper kettle", "https://s.example/p/12"),
+        ]
+    )
+    assert read.best_gift_link(results, set(), "store-digital")["name"] == product
 
 
 def field(label: str = "", *, name: str = "", auto: str = "", placeholder: str = "", required: bool = True) -> dict:

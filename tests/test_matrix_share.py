@@ -14,11 +14,13 @@ from mock_store.app import create_app
 from mock_store.server import serve_app_in_thread
 from probe.request import CheckRequest
 from probe.run.matrix import MatrixSpec, expand, prepare_cells, run_matrix_sync
-from probe.run.walk_share import DECISION_ONLY_REQUEST, group_by_walk, walk_key
+from probe.run.walk_share import DECISION_ONLY_REQUEST, group_by_walk, profile_variables, walk_key
+from probe.walk.profile import load_profile
 
 # Report fields that differ between two runs of the same check: when it ran, how long it took, and the notes on
 # how observing went (how long settling waited, what it waited out: a loaded machine changes them).
 TIMING = {"started_at", "duration_s", "notes"}
+SHOPS = Path(__file__).resolve().parents[1] / "mock_store" / "shops" / "profiles"
 
 
 class CountingStore:
@@ -101,6 +103,25 @@ def test_a_profile_that_names_the_credit_source_walks_once_per_source(tmp_path: 
     )
     keys = [walk_key(p) for p in prepare_cells(expand(spec, tmp_path))]
     assert group_by_walk(keys) == [[0], [1]]
+
+
+def test_a_url_without_a_profile_finds_its_way_once_per_gift_card_kind(tmp_path: Path) -> None:
+    spec = MatrixSpec.model_validate(
+        {
+            "targets": [{"url": "http://shop.example/"}],
+            "credit_sources": ["refund", "promotional"],
+            "gift_cards": ["store-digital", "store-physical"],
+        }
+    )
+    cells = expand(spec, tmp_path)
+    prepared = prepare_cells(cells)
+    assert all(p.discover for p in prepared)
+    # The kind is what the walk looks for, whatever the profile it carries unused would say of ${gift_card}.
+    plain = load_profile(SHOPS / "atelier.yaml")
+    assert "gift_card" not in profile_variables(plain)
+    for ons in (prepared, [p.model_copy(update={"profile": plain}) for p in prepared]):
+        groups = group_by_walk([walk_key(p) for p in ons])
+        assert [[cells[i].gift_card for i in g] for g in groups] == [["store-digital"] * 2, ["store-physical"] * 2]
 
 
 def test_the_decision_only_fields_are_fields_of_the_request() -> None:

@@ -31,6 +31,7 @@ def discover(
     written, with the way as far as it went).
     """
     from probe.request import build_request
+    from probe.run.discovered import DISCOVERED
     from probe.run.sync import check_sync
 
     try:
@@ -57,7 +58,8 @@ def discover(
     if discovery is None or discovery.failure is not None or report.observation.page_kind is None:
         err.print(f"probe: inconclusive: {report.observation.error or 'the way was not found'}", markup=False)
         raise typer.Exit(3)
-    save.write_text(discovery.profile, encoding="utf-8")
+    # The profile file the report folder keeps (report.json's copy has the values it types masked).
+    save.write_text((out_dir / DISCOVERED).read_text(encoding="utf-8"), encoding="utf-8")
     observed = report.observation
     out.print(f"option: {observed.option_label or '(no credit option)'} — {observed.option_state.value}", markup=False)
     out.print(f"verdict: {report.verdict.outcome.value}", markup=False)

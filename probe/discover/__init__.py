@@ -11,6 +11,7 @@ import yaml
 from probe.discover.explore import Ask, Explorer, Found
 from probe.discover.failures import FAILURES, DiscoveryFailed
 from probe.models import Discovery
+from probe.safety.mask import mask_text
 from probe.walk.flow import Walker
 
 __all__ = ["FAILURES", "Ask", "DiscoveryFailed", "Found", "discover", "profile_yaml", "summary"]
@@ -38,11 +39,12 @@ def profile_yaml(found: Found, url: str) -> str:
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
 
 
-def summary(found: Found, url: str) -> Discovery:
-    """What report.json says about the way found."""
+def summary(found: Found, profile: str) -> Discovery:
+    """What report.json says about the way found: its profile (`profile_yaml`) with the e-mail addresses and
+    code-like values it types masked, as all report text is (the profile file beside the report keeps them)."""
     return Discovery(
         platform=found.identified.platform,
         platform_evidence=found.identified.evidence,
-        profile=profile_yaml(found, url),
+        profile=mask_text(profile),
         failure=found.failure.name if found.failure else None,
     )

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_plus, urlencode, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from probe.detect.place import find_place
 from probe.detect.vocabulary import NO_METHODS_TEXT, PAYMENT_HEADING
@@ -19,7 +19,7 @@ from probe.discover import reading as read
 from probe.discover.failures import SESSION_HINT, DiscoveryFailed, Failure
 from probe.discover.fingerprint import SIGNALS_JS, Identified, ask, identify
 from probe.discover.form import identity, option_for, text_for
-from probe.discover.knowledge import says, search_words, vocabulary
+from probe.discover.knowledge import says, vocabulary
 from probe.discover.locate import literal, locator_for, role_of
 from probe.models import PageKind
 from probe.safety.refusal import click_refusal
@@ -260,23 +260,11 @@ class Explorer:
         return False
 
     def _next_search(self, searched: list[str]) -> tuple[str, prof.Action] | None:
-        box = self.seen["search"]
-        if box is None:
-            recipe = self.found.identified.recipe
-            if recipe is None or recipe.search is None:
-                return None
-            words = next((w for w in search_words(self.lang) if w not in searched), None)
-            return (
-                (words, prof.Goto(action="goto", url=literal(recipe.search.replace("{q}", quote_plus(words)))))
-                if words
-                else None
-            )
-        words = next((w for w in search_words(self.lang) if w not in searched), None)
-        if words is None or not box["get"]:
+        recipe = self.found.identified.recipe
+        found = read.search_address(self.seen["search"], recipe.search if recipe else None, self.lang, searched)
+        if found is None:
             return None
-        query = urlencode([*[(n, v) for n, v in box["hidden"] if n], (box["name"], words)])
-        target = urlsplit(box["action"])
-        return words, prof.Goto(action="goto", url=literal(f"{target.path or '/'}?{query}"))
+        return found[0], prof.Goto(action="goto", url=literal(found[1]))
 
     async def _at_payment(self) -> bool:
         place = await find_place(

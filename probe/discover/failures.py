@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 Failure = Literal[
     "no gift card found",
@@ -15,17 +15,7 @@ Failure = Literal[
     "the store did not answer",
     "not a shop",
 ]
-FAILURES: tuple[Failure, ...] = (
-    "no gift card found",
-    "the cart did not change after add to cart",
-    "sign-in required",
-    "bot protection",
-    "guest checkout not offered",
-    "the address form was refused",
-    "payment selection not reached",
-    "the store did not answer",
-    "not a shop",
-)
+FAILURES: tuple[Failure, ...] = get_args(Failure)
 SESSION_HINT = "give --storage-state FILE (made with `probe login URL --save FILE`) or a profile with login: steps"
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote_plus, urlencode, urlsplit
 
-from probe.discover.knowledge import says
+from probe.discover.knowledge import says, search_words
 from probe.discover.locate import role_of
 from probe.safety.refusal import click_refusal
 
@@ -147,3 +148,20 @@ def amount_radio(options: list[Entry], amount: str) -> Entry | None:
         if re.search(rf"(?<![\d.,]){re.escape(amount)}(?![\d])", o["label"]):
             return o
     return usable[0] if usable else None
+
+
+def search_address(
+    box: Entry | None, recipe_search: str | None, lang: str, searched: list[str]
+) -> tuple[str, str] | None:
+    """The next catalogue search for the gift card: the words (the page's language first, then English) and the
+    address that asks for them, through the page's own search form (a GET one) or the platform recipe's search
+    address (`{q}` the words); None when every word was searched or there is no way to search."""
+    words = next((w for w in search_words(lang) if w not in searched), None)
+    if words is None:
+        return None
+    if box is None:
+        return (words, recipe_search.replace("{q}", quote_plus(words))) if recipe_search else None
+    if not box["get"]:
+        return None
+    query = urlencode([*[(n, v) for n, v in box["hidden"] if n], (box["name"], words)])
+    return words, f"{urlsplit(box['action']).path or '/'}?{query}"

@@ -18,11 +18,12 @@ async def discover_way(
     prepared: Prepared, walker: Walker, url: str, staging: Path, progress: Progress
 ) -> tuple[Discovery, str | None]:
     """The walk without a profile, its way kept beside the report; and the failure's one line, if it failed."""
-    from probe.discover import Ask, discover, summary
+    from probe.discover import Ask, discover, profile_yaml, summary
 
     found = await discover(walker, Ask(url, prepared.gift_card.value, prepared.profile.amount), progress)
-    discovery = summary(found, url)
-    await asyncio.to_thread((staging / DISCOVERED).write_text, discovery.profile, "utf-8")
+    profile = profile_yaml(found, url)
+    discovery = summary(found, profile)
+    await asyncio.to_thread((staging / DISCOVERED).write_text, profile, "utf-8")
     if found.failure is not None:
         if not walker.steps or walker.steps[-1].ok:
             # The failure's own step, with the picture of where the walk stopped.

@@ -17,7 +17,8 @@ from probe.request import CheckRequest, build_request
 
 
 class Target(Frozen):
-    """What one line of the matrix probes: a bundled-store scenario, or a store URL with its profile."""
+    """What one line of the matrix probes: a bundled-store scenario, or a store URL with its profile (without one,
+    the walk finds its own way, as `probe check URL` does)."""
 
     scenario: str | None = None
     url: str | None = None
@@ -31,7 +32,10 @@ class Target(Frozen):
     @model_validator(mode="after")
     def _one_of(self) -> Target:
         if (self.scenario is None) == (self.url is None):
-            raise ValueError("give either `scenario` (the bundled store) or `url` (with a `profile`), not both")
+            raise ValueError(
+                "give either `scenario` (the bundled store) or `url` (with a `profile`, or none to find the way), "
+                "not both"
+            )
         return self
 
     @property

@@ -7,11 +7,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from probe.models import Step
 from probe.walk.diagnose import explain
 from probe.walk.flow import Deadline, FlowError, Walker
 from probe.walk.profile import AccountPage, Profile, load_profile, missing_env
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
 
 Progress = Callable[[str], None]
 DEFAULT_OUT = Path("probe-profile-check")
@@ -50,15 +54,15 @@ async def walk_profile(
     timeout_s: float = 60.0,
     browser_path: str | None = None,
     progress: Progress = lambda _: None,
+    browser: Browser | None = None,
 ) -> WalkResult:
-    """Walk `profile` on `url` step by step, a screenshot each, stopping at the first step that fails."""
+    """Walk `profile` on `url` step by step, a screenshot each, stopping at the first step that fails; in a context
+    of `browser` when given (closed after), else in a Chromium launched for it."""
     from playwright.async_api import async_playwright
 
     from probe.request import validate_url
-    from probe.run.check import new_context, sign_in
     from probe.walk.browser import find_browser, launch
-    from probe.walk.guard import OrderGuard
-    from probe.walk.session import load_storage_state, session_values
+    from probe.walk.session import load_storage_state
 
     validate_url(url)
     state = load_storage_state(storage_state) if storage_state is not None else None
@@ -67,20 +71,48 @@ async def walk_profile(
         if old.suffix in (".png", ".jpg"):
             old.unlink()
     deadline = Deadline(timeout_s)
+    walk = _Walk(profile, url, out, state, storage_state, deadline, progress)
+    if browser is not None:
+        return await walk.run(browser)
     choice = find_browser(browser_path)
     async with async_playwright() as pw:
-        browser = await launch(pw, choice)
+        launched = await launch(pw, choice)
         try:
-            context = await new_context(browser, state)
+            return await walk.run(launched)
+        finally:
+            with contextlib.suppress(Exception):
+                await launched.close()
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """One walk of a profile's steps, in a fresh context of a browser."""
+
+    profile: Profile
+    url: str
+    out: Path
+    state: dict[str, Any] | None
+    storage_state: Path | None
+    deadline: Deadline
+    progress: Progress
+
+    async def run(self, browser: Browser) -> WalkResult:
+        from probe.run.check import new_context, sign_in
+        from probe.walk.guard import OrderGuard
+        from probe.walk.session import session_values
+
+        profile = self.profile
+        context = await new_context(browser, self.state)
+        try:
             page = await context.new_page()
             guard = OrderGuard(profile.guard.order_endpoints)
             await guard.install(context, page)
             walker = Walker(
                 page,
                 guard,
-                out,
-                deadline,
-                base_url=url,
+                self.out,
+                self.deadline,
+                base_url=self.url,
                 variables={
                     "gift_card": "store-digital",
                     "intent": "own-use",
@@ -88,23 +120,23 @@ async def walk_profile(
                     "amount": profile.amount,
                 },
                 mask_selectors=(),
-                session_file=str(storage_state) if storage_state else None,
-                secrets=session_values(state),
+                session_file=str(self.storage_state) if self.storage_state else None,
+                secrets=session_values(self.state),
             )
             with contextlib.suppress(FlowError):
-                progress(f"opening {url}")
-                await walker.open(url, "open store")
-                await sign_in(walker, profile.login, progress)
+                self.progress(f"opening {self.url}")
+                await walker.open(self.url, "open store")
+                await sign_in(walker, profile.login, self.progress)
                 if profile.account is not None:
                     await _account(walker, profile.account)
                 await walker.open(profile.start_url, "start", record_success=False)
                 for step in profile.steps:
-                    progress(f"step: {step.name}")
+                    self.progress(f"step: {step.name}")
                     await walker.run_step(step)
         finally:
             with contextlib.suppress(Exception):
-                await browser.close()
-    return WalkResult(tuple(walker.steps), out)
+                await context.close()
+        return WalkResult(tuple(walker.steps), self.out)
 
 
 async def _account(walker: Walker, account: AccountPage) -> None:

@@ -19,6 +19,8 @@ DECISION_ONLY_REQUEST = frozenset(
 )
 # Prepared's own fields that only the decision or the report read: what is known (Known) and the baseline.
 DECISION_ONLY_PREPARED = frozenset({*Known.model_fields, "baseline", "request"})
+# What of the purchase a walk without a profile takes to the store: it looks for a gift card of this kind and amount.
+DISCOVERY_VARIABLES = frozenset({"gift_card", "amount"})
 
 
 def profile_variables(profile: prof.Profile) -> set[str]:
@@ -53,9 +55,10 @@ def walk_key(prepared: Prepared) -> str:
     """Everything of a prepared check that reaches the browser, as one string: equal keys walk equal walks.
 
     Built by exclusion (only the decision-only fields are left out), so a field added later counts as reaching
-    the browser until someone says otherwise. Of the walk's ${variables}, those the profile uses count.
+    the browser until someone says otherwise. Of the walk's ${variables}, those the profile uses count; a walk
+    without a profile looks for the gift card of the kind and amount asked, so those two count for it.
     """
-    used = profile_variables(prepared.profile)
+    used = profile_variables(prepared.profile) | (DISCOVERY_VARIABLES if prepared.discover else set())
     key: dict[str, Any] = {
         "request": prepared.request.model_dump(mode="json", exclude=set(DECISION_ONLY_REQUEST)),
         "prepared": prepared.model_dump(mode="json", exclude=set(DECISION_ONLY_PREPARED)),
