@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test test-fast test-real-stores setup browser postgres lint typecheck bench store clean
+.PHONY: demo test test-fast test-real-stores mask-pictures setup browser postgres lint typecheck bench store clean
 
 demo: setup
 	$(VENV)/bin/probe check --out probe-report
@@ -27,6 +27,10 @@ test-real-stores: setup postgres
 	sh scripts/real-stores/evershop/install.sh
 	$(PY) -m pytest tests/real_stores $(PYTEST_ARGS)
 	@cat .real-stores/oscar/results.md .real-stores/evershop/results.md 2>/dev/null || true
+
+# docs/masks/<kind>.png: for each kind of mask, the shopper's datum hidden beside the readable cart, from a test run.
+mask-pictures: setup
+	PROBE_WRITE_MASK_PICTURES=1 $(PY) -m pytest tests/test_masks.py -k pictures $(PYTEST_ARGS)
 
 setup: $(STAMP) browser
 

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from mock_store import scenarios as scenario_files
 from mock_store.catalogue import STORE_NAME
+from mock_store.frames import router as frames_router
 from mock_store.pages import SCENARIO_COOKIE
 from mock_store.pages import router as pages_router
 from mock_store.scenarios import NAME_PATTERN, Scenario, ScenarioError, UnknownScenario, load_scenario
@@ -146,6 +147,7 @@ def create_app(default_scenario: str = "default", scenarios_dir: Path | None = N
         return Response(status_code=204)
 
     app.include_router(pages_router)
+    app.include_router(frames_router)
     app.include_router(signin_router)
 
     @app.exception_handler(404)

@@ -24,6 +24,7 @@ from mock_store.catalogue import (
     CartLine,
     first_testids,
 )
+from mock_store.frames import SHADOWED, provider_origin
 from mock_store.payment import CreditOffer, credit_offers, expired
 from mock_store.scenarios import Scenario, format_money
 
@@ -55,6 +56,7 @@ SHOPPER = {
     "phone": "+1 (206) 555-0148",
     "account_code": "ACCT-7Q2X-99KD",
     "echoed_code": "GC-4417-PP09-XQ77",
+    "note": "Leave it with the concierge, flat 4B",
 }
 _order_numbers = itertools.count(1)
 
@@ -196,6 +198,8 @@ def checkout_payment(request: Request) -> Response:
         ui=scenario.ui,
         cards=SAVED_CARDS,
         shopper=SHOPPER,
+        shadowed=SHADOWED,
+        provider=provider_origin(request),
         code_error=request.query_params.get("code") == "invalid",
     )
 

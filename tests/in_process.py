@@ -30,6 +30,7 @@ class Checked:
     code: int
     out: Path
     seconds: float
+    progress: tuple[str, ...] = ()  # the progress lines `probe check` would have printed on stderr
 
 
 class InProcessChecks:
@@ -50,9 +51,10 @@ class InProcessChecks:
         """A check with `probe check`'s options (as probe.check() spells them); `out` is required."""
         request = build_request({"url": url, **options}, what="test check")
         started = time.monotonic()
-        report, _ = self.call(run_check(prepare(request), lambda _: None, self.browser))
+        said: list[str] = []
+        report, _ = self.call(run_check(prepare(request), said.append, self.browser))
         code = exit_code(report.verdict.outcome, expect)
-        return Checked(report, code, request.out, time.monotonic() - started)
+        return Checked(report, code, request.out, time.monotonic() - started, tuple(said))
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -8,6 +8,8 @@ import datetime as dt
 import multiprocessing
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,10 +20,11 @@ from sqlalchemy import Connection, text
 from typer.testing import CliRunner
 
 from probe.cli import app
-from probe.history import schema
+from probe.history import schema, sqlite_append
 from probe.history import store as store_module
 from probe.history.location import chosen, data_folder
 from probe.history.records import RunRecord, change_between
+from probe.history.sqlite_append import append_if_current
 from probe.history.store import History, HistoryError
 from probe.history.timeline import read_timeline
 from probe.request import history_shown as shown
@@ -249,3 +252,77 @@ def test_a_change_needs_a_run_before_it() -> None:
     assert change_between(run(0), run(1)) is None
     change = change_between(run(0), run(1, outcome="can_use", rules=("R-refund",)))
     assert change is not None and change.summary == "verdict against_terms → can_use; rules R-promo → R-refund"
+
+
+def test_the_sqlite_append_writes_the_row_history_writes_and_reads(tmp_path: Path) -> None:
+    where = str(tmp_path / "history.sqlite")
+    shown_where = shown(where)
+    assert append_if_current(Path(where), run(0), shown_where) is None  # no file yet: History creates it
+    with History(where) as history:
+        history.append(run(0))
+    assert sqlite_append.SCHEMA_VERSION == schema.current_version()
+    before = append_if_current(Path(where), run(1, reason="Not for gift cards", rules=("R-a", "R-b")), shown_where)
+    assert before == run(0).model_copy(update={"id": 1})  # the series' run before it, read back
+    assert append_if_current(Path(where), run(0, target="https://shop.example/other"), shown_where) == run(
+        0, target="https://shop.example/other"
+    )  # the first of its series
+    with History(where) as history:
+        assert history.append(run(2)) == run(1, reason="Not for gift cards", rules=("R-a", "R-b")).model_copy(
+            update={"id": 2}
+        )
+        runs = history.runs()
+    assert [(r.id, r.report_path, r.started_at, r.rules) for r in runs] == [  # by time, then id
+        (1, "/reports/0", run(0).started_at, ("R-promo",)),
+        (3, "/reports/0", run(0).started_at, ("R-promo",)),
+        (2, "/reports/1", run(1).started_at, ("R-a", "R-b")),
+        (4, "/reports/2", run(2).started_at, ("R-promo",)),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["older-schema", "another-database", "text-file"])
+def test_the_sqlite_append_leaves_any_other_file_to_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    path = tmp_path / "history.sqlite"
+    if kind == "older-schema":
+        with History(str(path)) as history:
+            history.append(run(0))
+        monkeypatch.setattr(sqlite_append, "SCHEMA_VERSION", 2)  # this probe would migrate it first
+    elif kind == "another-database":
+        sqlite3.connect(path).execute("CREATE TABLE orders (id INTEGER)").connection.commit()
+    else:
+        path.write_text("name,balance\nA,10\n" * 200)
+    before = path.read_bytes()
+    assert append_if_current(path, run(1), shown(str(path))) is None
+    assert path.read_bytes() == before
+
+
+def test_the_sqlite_append_waits_for_a_lock_then_says_so_in_one_line(history_where: str) -> None:
+    if "://" in history_where:
+        pytest.skip("the sqlite3 append is for SQLite files")
+    History(history_where).close()
+    with _held(history_where):
+        with pytest.raises(HistoryError) as caught:
+            append_if_current(Path(history_where), run(0), shown(history_where), wait_s=0.3)
+    assert str(caught.value) == (
+        f"--history {shown(history_where)}: locked by another program for more than 0.3 s; "
+        "let it finish (or stop it) and run again"
+    )
+    assert append_if_current(Path(history_where), run(0), shown(history_where)) == run(0)
+
+
+def test_a_check_records_its_run_without_loading_sqlalchemy_once_the_history_exists(tmp_path: Path) -> None:
+    where = tmp_path / "history.sqlite"
+    History(str(where)).close()
+    code = (
+        "import sys, datetime as dt\n"
+        "from probe.history.record import Recorder\n"
+        "from probe.history.records import RunRecord\n"
+        f"r = RunRecord.model_validate_json({run(0).model_dump_json()!r})\n"
+        f"Recorder({str(where)!r}, None, print)._append(r)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+    with History(str(where)) as history:
+        assert [r.report_path for r in history.runs()] == ["/reports/0"]

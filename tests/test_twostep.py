@@ -5,6 +5,7 @@ own order counter must stay at 0."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import zipfile
@@ -160,6 +161,56 @@ def test_the_report_shows_the_step_before_and_the_stores_answer_side_by_side(
     assert all(int(w) > 0 for w in seen["loaded"]), "both pictures load"  # type: ignore[attr-defined]
 
 
+async def report_text(checks: InProcessChecks, out: Path, *css: str) -> list[str | None]:
+    """What report.html shows in each element (None: not there), opened in Chromium."""
+    page = await checks.browser.new_page()
+    try:
+        await page.goto((out / "report.html").as_uri())
+        return [await page.locator(c).inner_text() if await page.locator(c).count() else None for c in css]
+    finally:
+        await page.close()
+
+
+# The outlines reply.py draws on the store's answer: the credit, the store's words (probe.detect.reply._picture).
+OUTLINES = {"credit": (0x09, 0x69, 0xDA), "the store's words": (0x82, 0x50, 0xDF)}
+
+
+def test_the_answer_picture_outlines_the_credit_and_the_stores_words(
+    checks: InProcessChecks, checked: Callable[[str], Checked]
+) -> None:
+    got = checked("oscar-accounts-empty")
+    picture = got.out / (got.report.observation.answer_picture or "")
+    data = "data:image/png;base64," + base64.b64encode(picture.read_bytes()).decode()
+
+    async def count() -> list[int]:
+        page = await checks.browser.new_page()
+        try:
+            return await page.evaluate(  # type: ignore[no-any-return]
+                """async ([src, colours]) => {
+                    const img = new Image(); img.src = src; await img.decode();
+                    const c = document.createElement("canvas");
+                    c.width = img.naturalWidth; c.height = img.naturalHeight;
+                    const ctx = c.getContext("2d"); ctx.drawImage(img, 0, 0);
+                    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+                    return colours.map(([r, g, b]) => {
+                        let n = 0;
+                        for (let i = 0; i < d.length; i += 4) {
+                            const near = Math.abs(d[i] - r) < 12 && Math.abs(d[i + 1] - g) < 12;
+                            if (near && Math.abs(d[i + 2] - b) < 12) n++;
+                        }
+                        return n;
+                    });
+                }""",
+                [data, list(OUTLINES.values())],
+            )
+        finally:
+            await page.close()
+
+    # An outline of 3 px around a box holds hundreds of pixels of its colour; the store's own page holds none.
+    for what, pixels in zip(OUTLINES, checks.call(count()), strict=True):
+        assert pixels > 300, f"the {what} is not outlined in {picture.name}: {pixels} pixels"
+
+
 def test_the_code_stays_out_of_the_trace(checks: InProcessChecks, twostep: str, tmp_path: Path) -> None:
     variant = VARIANTS["pretix-code-giftcard-for-giftcard"]
     code = given_code(variant)
@@ -191,6 +242,10 @@ def test_no_apply_leaves_a_two_step_credit_unanswered(checks: InProcessChecks, t
     assert (observation.option_state.value, observation.answer) == ("unknown", "not_tried")
     assert "--no-apply" in (observation.answer_why or "") and got.code == 3
     assert not [r for r in got.report.safety.requests if r.method == "POST"], "nothing was submitted"
+    # The verdict card says in one line why nothing was tried; no answer picture stands beside the payment step.
+    said = checks.call(report_text(checks, got.out, "#store-answer", "#answer-pair"))
+    assert said[0].startswith("Not tried — ") and "--no-apply" in said[0] and "\n" not in said[0].strip(), said
+    assert said[1] is None, "no store's answer to picture"
 
 
 def test_the_command_line_says_check_the_code_and_never_prints_it(

@@ -6,6 +6,7 @@ import asyncio
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cache
 
 from playwright.async_api import ElementHandle, Frame, JSHandle, Page
 from playwright.async_api import Error as PlaywrightError
@@ -22,8 +23,15 @@ UNDO_POLLS = 4
 
 _REASON = re.compile(REASON_WORDS, re.IGNORECASE)
 _APPLIED = re.compile(APPLIED_TEXT, re.IGNORECASE)
-_DEDUCTED = re.compile(r"[-\u2212\u2013]\s?(?:" + MONEY + r")", re.IGNORECASE)
 _UNDO = re.compile(UNDO_WORDS, re.IGNORECASE)
+
+
+@cache
+def _deducted() -> re.Pattern[str]:
+    """An amount taken off ("-$20.00"): compiled when a press is read (as long to compile as the rest of this
+    module), not by every check that imports it."""
+    return re.compile(r"[-\u2212\u2013]\s?(?:" + MONEY + r")", re.IGNORECASE)
+
 
 # Messages the page shows as alerts, errors or notices, and the lines of text it shows, in one read.
 ANSWER_JS = r"""
@@ -125,11 +133,11 @@ async def page_text(frame: Frame) -> set[str]:
 def read_answer(notes: list[str], new: list[str]) -> tuple[OptionState | None, str | None]:
     """A refusal (a message with reason words) -> greyed_out; a deduction or 'applied' line -> selectable."""
     refusal = next((n for n in notes if _REASON.search(n)), None) or next((n for n in new if _REASON.search(n)), None)
-    if refusal is None and notes and not any(_APPLIED.search(n) or _DEDUCTED.search(n) for n in notes):
+    if refusal is None and notes and not any(_APPLIED.search(n) or _deducted().search(n) for n in notes):
         refusal = notes[0]
     if refusal:
         return OptionState.greyed_out, refusal
-    deducted = next((n for n in new if _DEDUCTED.search(n) or _APPLIED.search(n)), None)
+    deducted = next((n for n in new if _deducted().search(n) or _APPLIED.search(n)), None)
     if deducted:
         return OptionState.selectable, deducted
     return None, None

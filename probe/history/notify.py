@@ -4,8 +4,6 @@ and the change itself; posting it never fails the run."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from typing import Any
 
 from probe.errors import first_line
@@ -39,6 +37,9 @@ def message(change: Change) -> dict[str, Any]:
 
 def post(url: str, body: dict[str, Any]) -> str | None:
     """POST `body` as JSON to `url`; None when the webhook took it, else why not (one line)."""
+    import urllib.error  # HTTP's library: loaded by the runs that post (most checks never do)
+    import urllib.request
+
     data = json.dumps(body).encode()
     request = urllib.request.Request(
         url, data=data, method="POST", headers={"Content-Type": "application/json", "User-Agent": "probe"}

@@ -6,12 +6,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from probe.history.location import chosen
 from probe.history.notify import message, post
-from probe.history.records import Change, change_between, record_of
-from probe.history.store import History, HistoryError
+from probe.history.records import Change, RunRecord, change_between, record_of
+from probe.history.sqlite_append import HistoryError, append_if_current
 from probe.models import Report
+from probe.request import history_shown, validate_history
+
+if TYPE_CHECKING:
+    from probe.history.store import History
 
 
 class Recorder:
@@ -27,6 +33,8 @@ class Recorder:
         self.failed: HistoryError | None = None
 
     def _open(self) -> History:
+        from probe.history.store import History  # the database library: loaded only when it is needed
+
         with self._lock:
             if self.failed is not None:
                 raise self.failed
@@ -41,9 +49,8 @@ class Recorder:
     def record(self, report: Report, report_dir: Path) -> Change | None:
         """Append the run whose report is in `report_dir`; the change it brought (posted when asked), if any."""
         record = record_of(report, report_dir)
-        history = self._open()
         try:
-            before = history.append(record)
+            before = self._append(record)
         except HistoryError as exc:
             self.failed = self.failed or exc
             raise
@@ -57,6 +64,16 @@ class Recorder:
                 host = urlsplit(self.notify).netloc
                 self.warn(f"history: the webhook at {host} did not take the change ({problem}); the run is recorded")
         return change
+
+    def _append(self, record: RunRecord) -> RunRecord:
+        """Append through sqlite3 alone when the history is a SQLite file at this schema, else through History."""
+        if self._history is None and self.failed is None:
+            where = validate_history(chosen(self.where))
+            if "://" not in where:
+                before = append_if_current(Path(where).expanduser(), record, history_shown(where))
+                if before is not None:
+                    return before
+        return self._open().append(record)
 
     def close(self) -> None:
         if self._history is not None:

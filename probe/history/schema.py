@@ -18,9 +18,9 @@ from sqlalchemy import (
     select,
 )
 
-FORMAT = "probe run history"
-META = "probe_history_meta"
-RUNS = "probe_runs"
+from probe.history.sqlite_append import FORMAT as FORMAT
+from probe.history.sqlite_append import META as META
+from probe.history.sqlite_append import RUNS as RUNS
 
 metadata = MetaData()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import time
 import zlib
 from collections.abc import Callable
@@ -14,25 +12,25 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from probe.errors import InputError, first_line
+from probe.errors import first_line
 from probe.history import schema
 from probe.history.location import chosen, database_url
 from probe.history.records import RunRecord
+from probe.history.sqlite_append import (
+    LOCK_WAIT_S,
+    RETRY_PAUSE_S,
+    HistoryError,
+    is_locked,
+    locked_error,
+    record_from_row,
+    row_values,
+)
 from probe.request import history_shown as shown
 
 T = TypeVar("T")
 
-# How long a writer waits for another to let go of the database before the history is called locked ("a few
-# seconds": a run appends one row, a migration a few tables; anything holding it longer is stuck or another program).
-LOCK_WAIT_S = 5.0
-# Pause between tries when the database answers "busy" without waiting (SQLite does so in some WAL races).
-RETRY_PAUSE_S = 0.05
 # The PostgreSQL advisory lock key that serialises migrations (and appends within one series, keyed below).
 MIGRATION_LOCK = zlib.crc32(b"probe history migration")
-
-
-class HistoryError(InputError):
-    """A history that cannot be used: not a probe history, from a newer probe, locked, unreachable. Exit 2."""
 
 
 class History:
@@ -91,18 +89,15 @@ class History:
                 key = zlib.crc32("\x1f".join(record.series).encode())
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
             previous = conn.execute(_series_query(record).limit(1)).mappings().first()
-            values = record.model_dump(exclude={"id"})
-            values["rules"] = json.dumps(list(record.rules))
-            values["started_at"] = _utc(record.started_at)
-            conn.execute(schema.runs.insert().values(**values))
-            return _record(previous) if previous is not None else record
+            conn.execute(schema.runs.insert().values(**row_values(record)))
+            return record_from_row(previous) if previous is not None else record
 
         return self._transaction(write)
 
     def last(self, record: RunRecord) -> RunRecord | None:
         """The latest run of `record`'s series."""
         found = self._transaction(lambda conn: conn.execute(_series_query(record).limit(1)).mappings().first())
-        return _record(found) if found is not None else None
+        return record_from_row(found) if found is not None else None
 
     def runs(
         self, *, store: str | None = None, credit_source: str | None = None, gift_card: str | None = None
@@ -121,7 +116,7 @@ class History:
             query = query.where(schema.runs.c.gift_card == gift_card)
         query = query.order_by(schema.runs.c.started_at, schema.runs.c.id)
         rows = self._transaction(lambda conn: conn.execute(query).mappings().all())
-        return [_record(row) for row in rows]
+        return [record_from_row(row) for row in rows]
 
     def count(self) -> int:
         """How many runs the history holds."""
@@ -183,10 +178,7 @@ class History:
                     if time.monotonic() + RETRY_PAUSE_S < deadline:
                         time.sleep(RETRY_PAUSE_S)
                         continue
-                    raise HistoryError(
-                        f"--history {self.shown}: locked by another program for more than {LOCK_WAIT_S:g} s; "
-                        "let it finish (or stop it) and run again"
-                    ) from None
+                    raise locked_error(self.shown, LOCK_WAIT_S) from None
                 raise HistoryError(self._problem(exc)) from None
             except SQLAlchemyError as exc:
                 raise HistoryError(self._problem(exc)) from None
@@ -211,25 +203,12 @@ def _series_query(record: RunRecord) -> Any:
     )
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """A time in UTC (SQLite keeps no zone: every time in the history is UTC)."""
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
-def _record(row: Any) -> RunRecord:
-    values = dict(row)
-    values["rules"] = tuple(json.loads(values["rules"] or "[]"))
-    values["started_at"] = _utc(values["started_at"])
-    return RunRecord.model_validate(values)
-
-
 def _locked(exc: DBAPIError) -> bool:
     """Whether the database refused because another writer holds it (SQLite busy/locked, PostgreSQL lock timeout)."""
     orig = exc.orig
     if getattr(orig, "sqlstate", None) == "55P03":
         return True
-    message = str(orig).lower()
-    return "database is locked" in message or "database table is locked" in message or "busy" in message
+    return is_locked(str(orig))
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

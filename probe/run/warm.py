@@ -8,7 +8,7 @@ import asyncio
 def _load() -> None:
     import probe.detect  # noqa: F401 - the import is the work
     import probe.detect.track  # noqa: F401
-    import probe.history.record  # noqa: F401 - the database library, for the run history
+    import probe.history.record  # noqa: F401 - the run history (SQLAlchemy only where the history needs it)
     import probe.report.annotate  # noqa: F401
     from probe.report.render import warm_templates
     from probe.safety.order_requests import load_rules

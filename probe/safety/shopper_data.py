@@ -53,6 +53,8 @@ class MaskRules(Frozen):
     fields: tuple[CssRule, ...]
     elements: tuple[CssRule, ...]
     cells: tuple[CellRule, ...]
+    frames: tuple[CssRule, ...]
+    sealed: _Rule
 
 
 @functools.cache

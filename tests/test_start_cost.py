@@ -1,0 +1,64 @@
+"""What a check loads before its work: the report's templates kept compiled between runs, checked against their
+text; what only some checks need is not made by every one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+TEMPLATES = Path(__file__).parents[1] / "probe" / "report" / "templates"
+
+RENDER = """
+import sys
+from probe.report import render
+render.TEMPLATES = __import__("pathlib").Path(sys.argv[1])
+render.warm_templates()
+print(render.render_page("page.html.j2", who="shopper"), end="")
+"""
+
+
+def _render(templates: Path, cache_home: Path) -> str:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    done = subprocess.run(
+        [sys.executable, "-c", RENDER, str(templates)], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout
+
+
+def _templates(tmp_path: Path, page: str) -> Path:
+    """A template folder with the report's assets, an unused report template and `page` as page.html.j2."""
+    templates = tmp_path / "templates"
+    templates.mkdir(exist_ok=True)
+    for asset in ("report.css", "report.js"):
+        (templates / asset).write_text((TEMPLATES / asset).read_text(encoding="utf-8"), encoding="utf-8")
+    (templates / "report.html.j2").write_text("unused", encoding="utf-8")
+    (templates / "page.html.j2").write_text(page, encoding="utf-8")
+    return templates
+
+
+def test_compiled_templates_are_kept_and_a_changed_template_is_compiled_anew(tmp_path: Path) -> None:
+    templates = _templates(tmp_path, "Hello {{ who }}")
+    cache_home = tmp_path / "cache"
+    assert _render(templates, cache_home) == "Hello shopper"
+    kept = sorted((cache_home / "probe" / "templates").iterdir())
+    assert len(kept) == 2  # report.html.j2 (warmed) and page.html.j2 (rendered)
+    assert _render(templates, cache_home) == "Hello shopper"
+    _templates(tmp_path, "Goodbye {{ who }}")
+    assert _render(templates, cache_home) == "Goodbye shopper"
+
+
+def test_a_cache_folder_that_cannot_be_made_still_renders(tmp_path: Path) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder would be", encoding="utf-8")
+    assert _render(_templates(tmp_path, "Hello {{ who }}"), blocked) == "Hello shopper"
+
+
+def test_a_plain_check_does_not_compile_what_only_pressing_a_credit_needs() -> None:
+    code = (
+        "import re, probe.detect.apply as a\n"
+        "print(a._deducted.cache_info().currsize, bool(a._deducted().search('Store credit -$20.00')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "True"]
