@@ -82,7 +82,9 @@ def test_a_missing_element_names_the_closest_candidates(tmp_path: Path, store_ur
         "  - name: product\n    actions:\n      - {action: goto, url: /gift-cards/everymart-egift-card}\n"
         "      - {action: click, locator: {role: button, name: Add to Basket}}\n",
     )
-    code, stdout, _ = run_check(tmp_path, profile, store_url, "--timeout", "8")
+    # The missing control is waited for until the budget or 15 s runs out: 16 s leaves the page time to load on a
+    # busy machine, where 8 s was spent before the click was even tried.
+    code, stdout, _ = run_check(tmp_path, profile, store_url, "--timeout", "16")
     assert code == 1
     line = failed_line(stdout)
     assert "no element matches role='button' name='Add to Basket'" in line
