@@ -5,14 +5,28 @@ options follow the country chosen."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+
+from playwright.async_api import Page
 
 from probe.discover.form import identity, kind_of, option_for
 from probe.discover.locate import literal, locator_for
 from probe.walk import profile as prof
+from probe.walk.flow import Walker
 
-if TYPE_CHECKING:
-    from probe.discover.explore import Explorer
+
+class Explorer(Protocol):
+    """What a choice needs of the walk that finds its way (discover/explore.py's Explorer)."""
+
+    walker: Walker
+    page: Page
+    lang: str
+    seen: dict[str, Any]
+
+    async def _run(
+        self, name: str, actions: list[prof.Action], *, picture: bool = True, rescan: bool = True
+    ) -> None: ...
+
 
 # The open listbox's options, as a person sees them (a disabled one is a placeholder such as "Country").
 OPTIONS_JS = """() => [...document.querySelectorAll('[role=listbox] [role=option]')]
