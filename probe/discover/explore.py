@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from probe.detect.place import find_place
+from probe.detect.settle import settle
 from probe.detect.vocabulary import NO_METHODS_TEXT, PAYMENT_HEADING
 from probe.discover import listbox
 from probe.discover import reading as read
@@ -33,6 +34,8 @@ FIRST_POPUP_WAIT_S = 1.0
 # How long the cart is watched for the item after add to cart (a drawer that opens after its request).
 CART_PROOF_S = 5.0
 CART_POLL_S = 0.2
+# After adding to the cart: how long the walk waits for the store's requests to finish before reading the page.
+ADDED_QUIET_S = 3.0
 # How long a one-page checkout that stayed on its address is watched for the payment methods it reveals.
 ONE_PAGE_WAIT_S = 10.0
 # Pages the search for the gift card may open, and checkout pages the walk may go through.
@@ -155,7 +158,13 @@ class Explorer:
         assert button is not None  # _is_gift_product saw it
         ref = await self._control(button)
         actions.append(prof.Click(action="click", locator=ref))
-        await self._run("gift card into the cart", actions)
+        await self._run("gift card into the cart", actions, rescan=False)
+        # A cart drawer opened by the add is filled by the store's answer: judged before that answer came, it looks
+        # like a pop-up with only a Close, and closing it loses the way to checkout. Wait until the page settles
+        # (its requests back, its spinners gone), a few seconds at most.
+        with contextlib.suppress(Exception):
+            await settle(self.page, timeout_s=min(ADDED_QUIET_S, self.walker.deadline.remaining_ms() / 1000), credit=[])
+        await self.scan()
         await self._prove_cart(before)
 
     async def _to_checkout(self) -> None:
