@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from mock_store.app import OrderLog
 from mock_store.shops.variants import VARIANTS, Variant
 
 HERE = Path(__file__).resolve().parent
@@ -49,22 +49,6 @@ ITEMS = (
 def items_of(v: Variant) -> list[Item]:
     """What the shop sells: a shop that sells no gift card has none."""
     return [i for i in ITEMS if not (i.gift and v.fault == "no-gift")]
-
-
-class Orders:
-    """Every order placed on these shops (there must never be one)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._orders: list[dict[str, Any]] = []
-
-    def add(self, order: dict[str, Any]) -> None:
-        with self._lock:
-            self._orders.append(order)
-
-    def all(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return list(self._orders)
 
 
 def _state(request: Request, v: Variant) -> dict[str, Any]:
@@ -127,7 +111,7 @@ def create_shops_app() -> FastAPI:
         lstrip_blocks=True,
     )
     templates = Jinja2Templates(env=env)
-    orders = Orders()
+    orders = OrderLog()
     app.state.orders = orders
 
     def page(request: Request, v: Variant, template: str, status: int = 200, **context: Any) -> Response:
@@ -280,7 +264,7 @@ def create_shops_app() -> FastAPI:
     @app.post(PREFIX + "/{name}/checkout/place-order")
     def place_order(name: str, request: Request) -> Response:
         v = _variant(name)
-        orders.add({"shop": v.name, "cart": _state(request, v)["cart"]})
+        orders.append({"shop": v.name, "cart": _state(request, v)["cart"]})
         return page(request, v, "note.html", heading="✓", text="Thank you", **_no())
 
     @app.get(PREFIX + "/{name}/checkout/{step}")
