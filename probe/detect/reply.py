@@ -270,6 +270,11 @@ async def _buttons(page: Page) -> list[str]:
     return found
 
 
+def _answer(value: str, state: OptionState) -> Evidence:
+    """The store's answer as evidence: it outweighs anything read off the page before the submit."""
+    return Evidence(signal="store_answer", value=value, points_to=state, weight=9)
+
+
 async def _refused(
     page: Page, option: ScannedOption, ctx: Context, said: str, pressed: str, control: ElementHandle, rule: str
 ) -> Submitted:
@@ -280,14 +285,7 @@ async def _refused(
         OptionState.greyed_out,
         reason=said,
         picture=picture,
-        evidence=[
-            Evidence(
-                signal="store_answer",
-                value=f"{pressed}: the store refused: {said!r} ({rule})",
-                points_to=OptionState.greyed_out,
-                weight=9,
-            )
-        ],
+        evidence=[_answer(f"{pressed}: the store refused: {said!r} ({rule})", OptionState.greyed_out)],
     )
 
 
@@ -312,14 +310,7 @@ async def _accepted(
         OptionState.selectable,
         amount=amount,
         picture=picture,
-        evidence=[
-            Evidence(
-                signal="store_answer",
-                value=f"{pressed}: the store took it: {said!r} ({rule}){stop}",
-                points_to=OptionState.selectable,
-                weight=9,
-            )
-        ],
+        evidence=[_answer(f"{pressed}: the store took it: {said!r} ({rule}){stop}", OptionState.selectable)],
     )
 
 
