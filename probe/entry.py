@@ -1,5 +1,6 @@
 """The `probe` command. A check (or a matrix) starts Playwright's driver before anything else, so node boots while
-Python loads the command line; every other command goes straight to it."""
+Python loads the command line (node is spawned even before Playwright's client is loaded: probe/run/node.py);
+every other command goes straight to it."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ def main() -> None:
 
             cli_main()
             return
+        from probe.run.node import spawn_driver
+
+        # node first, before asyncio and Playwright's client are loaded: its start is the longest of a check's start.
+        spawn_driver()
         from probe.run.driver import start_early
 
         start_early(launch=launches_ahead(args))
