@@ -40,6 +40,10 @@ def main() -> None:
 
         # node first, before asyncio and Playwright's client are loaded: its start is the longest of a check's start.
         spawn_driver()
+        if launches_ahead(args):
+            from probe.run import collector
+
+            collector.hold()  # released by the check's warm-up, once its code is loaded
         from probe.run.driver import start_early
 
         start_early(launch=launches_ahead(args))

@@ -96,3 +96,17 @@ def test_a_finished_check_leaves_with_its_code_its_output_flushed_and_its_thread
     done = subprocess.run([sys.executable, "-c", LEAVE, str(late), code], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (status, "report exit handler ran\n", stderr)
     assert late.read_text(encoding="utf-8") == "written"
+
+
+def test_the_collector_held_off_while_loading_is_back_once_the_check_is_loaded() -> None:
+    """`probe check` holds Python's garbage collector off while it loads its code; the check's warm-up gives it
+    back (what was loaded frozen out of later collections), and a process that never held it keeps it as it was."""
+    code = (
+        "import gc\n"
+        "from probe.run import collector, warm\n"
+        "warm._load(); untouched = gc.isenabled(), gc.get_freeze_count()\n"
+        "collector.hold(); held = gc.isenabled()\n"
+        "warm._load(); print(untouched[0], untouched[1] == 0, held, gc.isenabled(), gc.get_freeze_count() > 10000)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "False", "True", "True"]
