@@ -7,9 +7,9 @@ process. The wrapped names are probe's own; a renamed one fails here loudly rath
 
 Phases: launch (Chromium, launched ahead while Python loads), open (the payment page), settle and scan (observe():
 waiting for the page to settle, then finding and judging the options), picture (the annotated picture and step
-pictures), report (report.json and report.html), close (the check's browser context, then the browser). "start"
-(process start to the check's own start) and "exit" (the last phase's end to the process's end) are the parent's to
-compute.
+pictures), report (report.json and report.html), close (the browser, which closes the check's context with it; a
+context closed on its own is counted too). "start" (process start to the check's own start) and "exit" (the last
+phase's end to the process's end) are the parent's to compute.
 """
 
 from __future__ import annotations

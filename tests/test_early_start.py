@@ -6,6 +6,7 @@ launched for a check that names its own.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -21,7 +22,8 @@ from hostile_app import Hostile, serve_hostile
 from processes import alive, browsers, descendants, in_session, kill
 
 from probe.entry import launches_ahead, starts_a_browser
-from probe.run.driver import keep_compiled
+from probe.run import node
+from probe.run.driver import keep_compiled, start_driver
 from probe.walk.browser import find_browser
 
 PROBE = Path(sys.executable).with_name("probe")
@@ -61,6 +63,27 @@ def test_node_keeps_its_compiled_scripts_in_the_users_cache(monkeypatch: pytest.
     assert os.environ["NODE_COMPILE_CACHE"] == "/elsewhere"
 
 
+@pytest.mark.browser
+def test_the_driver_takes_over_the_node_spawned_ahead() -> None:
+    """The node `probe check` spawns before loading Playwright's client is the one the client then talks to, and it
+    ends with the driver; a second driver starts a node of its own."""
+    node.spawn_driver()
+    spawned = node._spawned
+    assert spawned is not None
+
+    async def drive() -> list[str]:
+        names = []
+        for _ in range(2):
+            started = start_driver()
+            names.append((await started.playwright()).chromium.name)
+            await started.stop()
+        return names
+
+    assert asyncio.run(drive()) == ["chromium", "chromium"]
+    assert node.take_spawned() is None
+    assert spawned.wait(timeout=10) == 0
+
+
 @pytest.fixture(scope="module")
 def hostile() -> Iterator[tuple[str, Hostile]]:
     with serve_hostile() as served:
@@ -81,7 +104,8 @@ def user(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
 def test_a_check_runs_in_one_browser(
     hostile: tuple[str, Hostile], user: tuple[Path, dict[str, str]], tmp_path: Path, own_browser: bool
 ) -> None:
-    """The browser launched ahead is the check's browser; a check naming its own gets only that one."""
+    """The browser launched ahead is the check's browser, driven by the node spawned ahead; a check naming its own
+    browser gets only that one."""
     extra = ["--browser-path", str(find_browser().path)] if own_browser else []
     proc = subprocess.Popen(
         [str(PROBE), "check", f"{hostile[0]}/hang", "--payment-page", "--timeout", "60", "--out", str(tmp_path / "r")]
@@ -101,6 +125,8 @@ def test_a_check_runs_in_one_browser(
         time.sleep(1)
         family = descendants(proc.pid)
         assert len(browsers(family)) == 1, family
+        # node was spawned before Playwright's client was loaded, and the client took it over: no second driver.
+        assert [name for name in family.values() if name.startswith("node")] == ["node-MainThread"], family
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 TEMPLATES = Path(__file__).parents[1] / "probe" / "report" / "templates"
 
 RENDER = """
@@ -62,3 +64,49 @@ def test_a_plain_check_does_not_compile_what_only_pressing_a_credit_needs() -> N
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "True"]
+
+
+LEAVE = """
+import atexit, sys, threading, time
+from pathlib import Path
+
+import pytest
+from probe.entry import leave
+
+def write_late():
+    time.sleep(0.3)
+    Path(sys.argv[1]).write_text("written", encoding="utf-8")
+
+threading.Thread(target=write_late).start()
+atexit.register(lambda: print("exit handler ran", flush=False))
+print("report", end=" ")
+leave(eval(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "stderr"), [("None", 0, ""), ("3", 3, ""), ("'bad input'", 1, "bad input\n")]
+)
+def test_a_finished_check_leaves_with_its_code_its_output_flushed_and_its_threads_done(
+    tmp_path: Path, code: str, status: int, stderr: str
+) -> None:
+    """Leaving without the interpreter's teardown still does what the check relies on: sys.exit's code, exit
+    handlers run, buffered output written, a thread still writing a file allowed to finish."""
+    late = tmp_path / "late.txt"
+    done = subprocess.run([sys.executable, "-c", LEAVE, str(late), code], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (status, "report exit handler ran\n", stderr)
+    assert late.read_text(encoding="utf-8") == "written"
+
+
+def test_the_collector_held_off_while_loading_is_back_once_the_check_is_loaded() -> None:
+    """`probe check` holds Python's garbage collector off while it loads its code; the check's warm-up gives it
+    back (what was loaded frozen out of later collections), and a process that never held it keeps it as it was."""
+    code = (
+        "import gc\n"
+        "from probe.run import collector, warm\n"
+        "warm._load(); untouched = gc.isenabled(), gc.get_freeze_count()\n"
+        "collector.hold(); held = gc.isenabled()\n"
+        "warm._load(); print(untouched[0], untouched[1] == 0, held, gc.isenabled(), gc.get_freeze_count() > 10000)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "False", "True", "True"]

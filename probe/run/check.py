@@ -133,7 +133,9 @@ async def launch_and_check(
             await asyncio.to_thread(_write_report, report, staging)
             return report
         try:
-            report = await check_in_browser(prepared, browser, url, staging, progress, deadline=deadline)
+            report = await check_in_browser(
+                prepared, browser, url, staging, progress, deadline=deadline, browser_closes=True
+            )
             writing = asyncio.ensure_future(asyncio.to_thread(_write_report, report, staging))
         finally:
             # A browser already gone (Ctrl-C reaches Chromium too) must not hide why the run ended.
@@ -218,9 +220,12 @@ async def check_in_browser(
     cookies: Sequence[SetCookieParam] = (),
     *,
     deadline: Deadline | None = None,
+    browser_closes: bool = False,
 ) -> Report:
     """One check in its own context of an already running browser (`cookies` set in it before it starts)."""
-    walked = await walk_in_browser(prepared, browser, url, staging, progress, cookies, deadline=deadline)
+    walked = await walk_in_browser(
+        prepared, browser, url, staging, progress, cookies, deadline=deadline, browser_closes=browser_closes
+    )
     return walked.report(prepared)
 
 
@@ -233,8 +238,10 @@ async def walk_in_browser(
     cookies: Sequence[SetCookieParam] = (),
     *,
     deadline: Deadline | None = None,
+    browser_closes: bool = False,
 ) -> Walked:
-    """Walk to the payment selection and observe it, screenshots into `staging`; no verdict yet."""
+    """Walk to the payment selection and observe it, screenshots into `staging`; no verdict yet. With
+    `browser_closes` (the browser is closed right after) its context is left to that close: one round trip less."""
     from probe.detect import observe
     from probe.detect.cart import read_cart
     from probe.detect.reply import Context
@@ -371,11 +378,11 @@ async def walk_in_browser(
                 (staging / trace).unlink(missing_ok=True)
                 trace = None
         with contextlib.suppress(Exception):
-            if owned:
-                await context.close()
-            else:
+            if not owned:
                 await guard.uninstall(context)
                 await page.close()
+            elif not browser_closes:
+                await context.close()
     return Walked(
         target=url,
         browser=browser_name(prepared),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
-import os
+import subprocess
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright
 
     from probe.walk.browser import BrowserChoice
+
+from probe.run.node import keep_compiled, take_spawned
+
+__all__ = ["Driver", "EarlyDriver", "driver", "early_driver", "keep_compiled", "start_driver", "start_early"]
 
 T = TypeVar("T")
 # How long leaving waits for a driver to start and stop before it gives up on it (node ends with its stdin anyway).
@@ -90,16 +94,77 @@ def start_driver(loop: asyncio.AbstractEventLoop | None = None) -> Driver:
     from playwright.async_api import async_playwright
 
     keep_compiled()
+    _take_over_spawned_node()
     return Driver((loop or asyncio.get_running_loop()).create_task(async_playwright().start()))
 
 
-def keep_compiled() -> None:
-    """Let node keep the driver's scripts compiled between runs (Node's compile cache: a quarter of the driver's
-    start), in the user's cache folder, unless NODE_COMPILE_CACHE says where already (NODE_DISABLE_COMPILE_CACHE=1
-    turns it off). Node skips it silently where the folder cannot be written."""
-    if "NODE_COMPILE_CACHE" not in os.environ:
-        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        os.environ["NODE_COMPILE_CACHE"] = os.path.join(cache, "probe", "node-compile-cache")
+def _take_over_spawned_node() -> None:
+    """Have Playwright's client connect to the node process `probe.run.node` spawned ahead, when there is one still
+    untaken, instead of starting its own (once: every later client starts node as usual)."""
+    import playwright._impl.out_of_process as client
+    from playwright._impl.transport import PipeTransport
+
+    if issubclass(client.PipeTransport, _SpawnedAhead):  # type: ignore[attr-defined]
+        return
+
+    class TakesSpawned(PipeTransport, _SpawnedAhead):
+        async def connect(self) -> None:
+            spawned = take_spawned()
+            if spawned is None:
+                await super().connect()
+                return
+            # What PipeTransport.connect sets, with the process already running.
+            self._stopped_future: asyncio.Future[None] = asyncio.Future()
+            try:
+                self._proc = await _SpawnedProcess.attach(spawned)  # type: ignore[assignment]
+            except Exception as exc:
+                spawned.kill()
+                self.on_error_future.set_exception(exc)
+                raise
+            self._output = self._proc.stdin
+
+    client.PipeTransport = TakesSpawned  # type: ignore[attr-defined]
+
+
+class _SpawnedAhead:
+    """Marks the transport that takes over a node process spawned ahead."""
+
+
+class _SpawnedProcess:
+    """A running node process (subprocess.Popen) with the face of asyncio's Process that PipeTransport uses: its
+    stdin and stdout as streams, and `communicate()` once it is told to stop."""
+
+    def __init__(self, popen: subprocess.Popen[bytes], stdin: asyncio.StreamWriter, stdout: asyncio.StreamReader):
+        self._popen = popen
+        self.stdin = stdin
+        self.stdout = stdout
+
+    @classmethod
+    async def attach(cls, popen: subprocess.Popen[bytes]) -> _SpawnedProcess:
+        loop = asyncio.get_running_loop()
+        stdout = asyncio.StreamReader(limit=32768, loop=loop)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdout, loop=loop), popen.stdout)
+        transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin, popen.stdin)
+        return cls(popen, asyncio.StreamWriter(transport, protocol, None, loop), stdout)
+
+    @property
+    def returncode(self) -> int | None:
+        return self._popen.poll()
+
+    async def wait(self) -> int:
+        """Node's exit status, once it has ended (it ends when its stdin closes)."""
+        while self._popen.poll() is None:
+            await asyncio.sleep(0.005)
+        return self._popen.returncode
+
+    async def communicate(self) -> tuple[bytes, None]:
+        """Close stdin, read what is left on stdout, wait for the end: asyncio's Process.communicate() without
+        input."""
+        if not self.stdin.is_closing():
+            self.stdin.close()
+        rest = await self.stdout.read()
+        await self.wait()
+        return rest, None
 
 
 @contextlib.asynccontextmanager
