@@ -10,13 +10,18 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 
+from probe.detect.frames import origin
 from probe.detect.track import TRACK_JS, navigating, track_options
 from probe.detect.vocabulary import BUSY_TEXT
 from probe.timing import DEFAULT_TIMING, Timing
 
-SETTLE_JS = r"""
-(opts) => {
-  const st = window.__probeTrack || (TRACK)(opts.track);
+# One document's state (`win`: the main frame's window, or a frame's of the same origin read from it), or null for a
+# frame's document the tracker never reached (read through the driver instead).
+STATE_JS = r"""
+(win, opts) => {
+  const document = win.document, performance = win.performance;
+  const st = win.__probeTrack || (win === window ? (TRACK)(opts.track) : null);
+  if (!st) return null;
   const busyRe = new RegExp(opts.busy, "i");
   const classRe = new RegExp("(^|[\\s_-])(blockui|blockoverlay|loading|loader|spinner|is-loading|is-busy|" +
     "loading-mask|skeleton|processing)([\\s_-]|$)", "i");
@@ -85,6 +90,27 @@ SETTLE_JS = r"""
   return out;
 }
 """.replace("(TRACK)", "(" + TRACK_JS.strip() + ")")
+# The frame's state and, with `descend`, those of the frames below it it can read (its own origin's: one call for a
+# page of many widget frames); `read` counts them, so the caller knows which frames are left to ask one by one.
+SETTLE_JS = f"""
+(opts) => {{
+  const stateOf = ({STATE_JS.strip()});
+  const states = [stateOf(window, opts)];
+  let read = 0;
+  const visit = (win) => {{
+    for (let i = 0; i < win.frames.length; i++) {{
+      let state = null;
+      try {{ state = stateOf(win.frames[i], opts); }} catch (e) {{ state = null; }}
+      if (state === null) continue;
+      states.push(state);
+      read++;
+      visit(win.frames[i]);
+    }}
+  }};
+  if (opts.descend && states[0]) visit(window);
+  return {{ states, read }};
+}}
+"""
 
 OVERDUE_MS = 1000.0  # a tracked timer this late (a throttled frame) is no longer waited for
 
@@ -106,6 +132,22 @@ async def _frame_state(frame: Frame, opts: dict[str, Any]) -> dict[str, Any] | N
     except PlaywrightError:
         return None
     return state
+
+
+async def _states(page: Page, opts: dict[str, Any], *, descend: bool) -> tuple[list[dict[str, Any] | None], bool]:
+    """Every frame's state, the main frame's first (None: a frame that could not be read), and whether reading them
+    from the main frame (and from each frame of another origin) still accounts for every frame. With `descend`, the
+    frames of the main frame's origin are read from it in one call; any frame left unaccounted for (no tracker in
+    it, a sandbox) makes it ask each frame on its own, as it does without `descend`."""
+    frames = page.frames
+    if descend and len(frames) > 1:
+        home = origin(frames[0].url)
+        asked = [frames[0], *(f for f in frames[1:] if origin(f.url) not in (None, home))]
+        got = await asyncio.gather(*(_frame_state(f, {**opts, "descend": True}) for f in asked))
+        if all(g is not None for g in got) and sum(1 + int(g["read"]) for g in got if g) == len(frames):
+            return [s for g in got if g for s in g["states"]], True
+    got = await asyncio.gather(*(_frame_state(f, {**opts, "descend": False}) for f in frames))
+    return [g["states"][0] if g else None for g in got], False
 
 
 @dataclass(frozen=True)
@@ -165,8 +207,9 @@ async def settle(page: Page, *, timeout_s: float, credit: list[str], timing: Tim
     }
     saw: list[str] = []
     why = "not checked"
+    descend = True  # until a read from the main frame leaves a frame out: then each frame is asked on its own
     while True:
-        states = await asyncio.gather(*(_frame_state(f, opts) for f in page.frames))
+        states, descend = await _states(page, opts, descend=descend)
         main = states[0]
         live = [s for s in states if s is not None]
         still: Still | None = None
