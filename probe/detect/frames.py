@@ -6,7 +6,6 @@ scan per frame."""
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
@@ -71,14 +70,6 @@ READ_FRAMES_JS = r"""
   return { need, foreign, quiet };
 }
 """
-
-
-def origin(url: str) -> tuple[str, str] | None:
-    """A URL's origin; None for about:blank and about:srcdoc, which take their parent's."""
-    if url.startswith("about:"):
-        return None
-    parts = urlsplit(url)
-    return parts.scheme, parts.netloc
 
 
 def _below(frame: Frame, roots: set[Frame]) -> bool:

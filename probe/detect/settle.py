@@ -10,9 +10,9 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 
-from probe.detect.frames import origin
 from probe.detect.track import TRACK_JS, navigating, track_options
 from probe.detect.vocabulary import BUSY_TEXT
+from probe.safety.shopper_data import origin
 from probe.timing import DEFAULT_TIMING, Timing
 
 # One document's state (`win`: the main frame's window, or a frame's of the same origin read from it), or null for a
@@ -36,6 +36,29 @@ STATE_JS = r"""
     const r = el.getBoundingClientRect();
     return r.width >= 4 && r.height >= 4;
   };
+  // An element's text, trimmed, when it is short enough to be a busy word (else null). An element whose one child is
+  // an element (blank text and comments aside) has that child's text: a chain of wrappers reads it once.
+  const shortOf = new Map();
+  const onlyChild = (el) => {
+    let only = null;
+    for (let n = el.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 1) { if (only) return null; only = n; }
+      else if (n.nodeType === 3 ? /\S/.test(n.data) : n.nodeType !== 8) return null;
+    }
+    return only;
+  };
+  const shortText = (el) => {
+    const chain = [];
+    let at = el;
+    for (; at && !shortOf.has(at); at = onlyChild(at)) chain.push(at);
+    let t = at ? shortOf.get(at) : null;
+    if (!at) {
+      const full = (chain[chain.length - 1].textContent || "").trim();
+      t = full.length > 0 && full.length < 60 ? full : null;
+    }
+    for (const x of chain) shortOf.set(x, t);
+    return t;
+  };
   const shadowText = [];
   const walk = (root) => {
     st.watch(root);
@@ -52,8 +75,8 @@ STATE_JS = r"""
       const byClass = !ab && byClassCandidate(el, cls);
       let byText = false;
       if (!ab && !byClass && el.childElementCount <= 2) {
-        const t = (el.textContent || "").trim();
-        byText = t.length > 0 && t.length < 60 && busyRe.test(t);
+        const t = shortText(el);
+        byText = t !== null && busyRe.test(t);
       }
       if ((ab || byClass || byText) && shown(el)) {
         const what = ab ? "aria-busy"

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Error as PlaywrightError
 
-from probe.detect.frames import origin
 from probe.models import Mask, MaskKind
-from probe.safety.shopper_data import mask_rules
+from probe.safety.shopper_data import mask_rules, origin
 
 if TYPE_CHECKING:
     from playwright.async_api import ElementHandle, Frame, Page
