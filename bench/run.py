@@ -13,8 +13,8 @@
     check (target <= 1.5).
 (d) observe() on a page with 5,000 payment methods vs the same page with one (bench/big_page.py; target <= 2).
 (e) a walk without a profile (`probe check URL`) vs the hand-written profile's walk of the same shop
-    (mock_store/shops: Atelier Nord, Harbor & Pine, Kaufhaus Linde), report.json's run.duration_s, median of
-    alternating rounds per shop (target <= 2).
+    (mock_store/shops: Atelier Nord, Harbor & Pine, Kaufhaus Linde, Fjord Supply), report.json's run.duration_s,
+    median of alternating rounds per shop (target <= 2).
 (f) `probe check --payment-page` on long and heavy pages (bench/long_pages.py: 5,000 saved cards above the credit,
     2 MB of deeply nested DOM, 200 iframes of widgets) vs the same check on a small page, in rotation, median ratio
     (target <= 1.5), with each page's own floor beside it (bare Playwright opening the same page and taking one

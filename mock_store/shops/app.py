@@ -6,6 +6,7 @@ each browser context starts empty. Orders are logged (GET /shops/api/orders) so 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from mock_store.shops.variants import VARIANTS, Variant
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "/shops"
+LATE_S = 1.0  # how long a late shop takes to answer the add to cart and to send its payment methods
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _fields(v: Variant, step: str) -> list[dict[str, Any]]:
     return [{"required": True, "value": "", "options": [], **f} for f in chosen]
 
 
-STEPS = {"multi": ("contact", "address", "shipping"), "single": ("details",)}
+STEPS = {"multi": ("contact", "address", "shipping"), "single": ("details",), "one-page": ("details",)}
 
 
 def create_shops_app() -> FastAPI:
@@ -213,6 +215,8 @@ def create_shops_app() -> FastAPI:
         amount = int(str(form.get("value") or v.amounts[0])) if item.gift else item.price or 0
         state["cart"] = [*state["cart"], {"word": item.word, "amount": amount}]
         if request.headers.get("x-requested-with") == "fetch":
+            if v.late:
+                await asyncio.sleep(LATE_S)
             answer = JSONResponse({"count": len(state["cart"]), "lines": lines(v, state)})
             return _save(answer, v, state)
         return _save(go(v, "basket"), v, state)
@@ -261,6 +265,17 @@ def create_shops_app() -> FastAPI:
         total = v.money(sum(line["amount"] for line in state["cart"]))
         return page(request, v, "payment.html", lines=lines(v, state), total=total)
 
+    @app.get(PREFIX + "/{name}/checkout/methods")
+    async def methods(name: str, request: Request) -> Response:
+        """A one-page checkout's payment methods, sent once the address is saved (a moment late in a late shop)."""
+        v = _variant(name)
+        state = _state(request, v)
+        if v.checkout != "one-page" or not state["cart"] or not state.get("ship"):
+            raise HTTPException(409, "no address saved yet")
+        if v.late:
+            await asyncio.sleep(LATE_S)
+        return page(request, v, "methods.html", heading=1)
+
     @app.post(PREFIX + "/{name}/checkout/place-order")
     def place_order(name: str, request: Request) -> Response:
         v = _variant(name)
@@ -290,7 +305,10 @@ def create_shops_app() -> FastAPI:
         shipping = step in ("shipping", "details")
         if shipping and form.get("ship") not in ("standard", "express"):
             bad["ship"] = v.words["needed"]
+        fetched = request.headers.get("x-requested-with") == "fetch"
         if bad:
+            if fetched:
+                return JSONResponse({"bad": bad}, status_code=422)
             return _step(request, v, step, bad, 422)
         state = {**_state(request, v), step: True}
         if shipping:
@@ -299,11 +317,15 @@ def create_shops_app() -> FastAPI:
         following = steps[steps.index(step) + 1] if step != steps[-1] else "payment"
         if following == "payment" and v.fault == "closed":
             following = "closed"
+        if fetched:  # a one-page checkout saves its address in place and asks for the payment methods next
+            return _save(JSONResponse({"next": f"{PREFIX}/{v.name}/checkout/methods"}), v, state)
         return _save(go(v, f"checkout/{following}"), v, state)
 
     def _step(request: Request, v: Variant, step: str, bad: dict[str, str], status: int) -> Response:
         w = v.words
         heading = {"contact": w["contact"], "address": w["address"], "shipping": w["shipping"]}.get(step, w["address"])
+        if v.checkout == "one-page":
+            heading = w["checkout"]
         message = next(iter(bad.values()), None)
         return page(
             request,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-Checkout = Literal["multi", "single"]
+Checkout = Literal["multi", "single", "one-page"]
 Fork = Literal["none", "guest", "no-guest"]
 Credit = Literal["greyed", "selectable"]
 Fault = Literal[
@@ -85,6 +85,10 @@ WORDS: dict[str, dict[str, str]] = {
         "sign_in_first": "Sign in to shop with us",
         "challenge": "Checking your browser before you enter. Verify you are human.",
         "total": "Total",
+        "checkout": "Checkout",
+        "loading": "Loading…",
+        "choose": "Choose…",
+        "to_payment": "Continue to payment",
     },
     "de": {
         "home": "Startseite",
@@ -152,6 +156,10 @@ WORDS: dict[str, dict[str, str]] = {
         "sign_in_first": "Bitte melden Sie sich an",
         "challenge": "Wir prüfen Ihren Browser. Bestätigen Sie, dass Sie ein Mensch sind.",
         "total": "Summe",
+        "checkout": "Kasse",
+        "loading": "Wird geladen…",
+        "choose": "Bitte wählen…",
+        "to_payment": "Weiter zur Zahlung",
     },
 }
 
@@ -173,6 +181,10 @@ class Variant:
     amount_radios: bool = False  # amounts as radio buttons instead of a drop-down
     labels: bool = True  # form fields carry labels (else only placeholders)
     credit: Credit = "greyed"
+    # The store answers a second late: its cart drawer opens empty (a spinner and a Close) and fills when the add's
+    # request returns; a one-page checkout's payment methods arrive by a request of their own.
+    late: bool = False
+    listbox: bool = False  # the country is a drop-down built of buttons (role=combobox, role=option), labelled "*"
     fault: Fault = "none"
     amounts: tuple[int, ...] = field(default=(20, 50, 100))
 
@@ -200,6 +212,9 @@ HARBOR = Variant(
 KAUFHAUS = Variant(
     "kaufhaus", "Kaufhaus Linde", lang="de", currency="€", consent=True, recipient=True, fork="guest", checkout="multi"
 )
+# A one-page checkout as React storefronts build it (EverShop among them): the address, a button-built country
+# drop-down, and the payment methods revealed on the same page once the address is saved; a cart drawer that fills late.
+FJORD = Variant("fjord", "Fjord Supply", drawer=True, late=True, listbox=True, checkout="one-page")
 # Each way a walk without a profile can fail, on a shop that is otherwise like Atelier Nord.
 FAULTS: dict[str, Fault] = {
     "no-gift": "no-gift",
@@ -211,9 +226,9 @@ FAULTS: dict[str, Fault] = {
     "order-first": "order-first",  # the delivery page's only way on is its order button; payment comes after it
 }
 VARIANTS: dict[str, Variant] = {
-    **{v.name: v for v in (ATELIER, HARBOR, KAUFHAUS)},
+    **{v.name: v for v in (ATELIER, HARBOR, KAUFHAUS, FJORD)},
     **{name: replace(ATELIER, name=name, consent=False, fault=fault) for name, fault in FAULTS.items()},
     "no-guest": replace(ATELIER, name="no-guest", consent=False, fork="no-guest"),
 }
 # The shops a walk without a profile must get through, each with a hand-written profile beside the tests.
-GOOD = ("atelier", "harbor", "kaufhaus")
+GOOD = ("atelier", "harbor", "kaufhaus", "fjord")
