@@ -17,7 +17,9 @@
     median of alternating rounds per shop (target <= 2).
 (f) `probe check --payment-page` on long and heavy pages (bench/long_pages.py: 5,000 saved cards above the credit,
     2 MB of deeply nested DOM, 200 iframes of widgets) vs the same check on a small page, in rotation, median ratio
-    (target <= 1.5); the size of each report folder (target <= 1 MB); and where the 5,000-card page's report.html,
+    (target <= 1.5), with each page's own floor beside it (bare Playwright opening the same page and taking one
+    screenshot, in the same rounds) and the probe's own cost on it (check less bare, on the page vs on the small page;
+    target <= 1.5); the size of each report folder (target <= 1 MB); and where the 5,000-card page's report.html,
     opened in Chromium at 1280 x 900, ends its stated reason and the greyed-out credit's picture with its balance
     (target: within the first screen, 900 px).
 Every (a)-(c) figure is wall-clock of a fresh process, as a user starting the command would see it. Each ratio
@@ -405,7 +407,10 @@ def figure_f(rounds: int, work: Path) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     import long_pages
 
+    bare = work / "bare.py"
+    bare.write_text(BARE, encoding="utf-8")
     times: dict[str, list[float]] = {name: [] for name in long_pages.PAGES}
+    floors: dict[str, list[float]] = {name: [] for name in long_pages.PAGES}  # the bare script on the same page
     sizes: dict[str, int] = {}
     wrong: dict[str, str] = {}  # a page observed other than greyed_out, in its last round
     with serve_app_in_thread(long_pages.app(), name="long pages") as base:
@@ -413,29 +418,55 @@ def figure_f(rounds: int, work: Path) -> None:
             name: [PROBE, "check", f"{base}/{name}.html", "--payment-page", "--out", str(work / f"e-{name}"), "--json"]
             for name in long_pages.PAGES
         }
+        bare_commands = {
+            name: [sys.executable, str(bare), f"{base}/{name}.html", str(work / "bare.png")]
+            for name in long_pages.PAGES
+        }
         measure(commands["small"], expect_codes=(0, 1, 3))  # the run history made (with --only f), not timed
         for i in range(rounds):
-            # The small page goes first in one round, last in the next: neither always meets a warm disk cache.
+            # The small page goes first in one round, last in the next: neither always meets a warm disk cache; on
+            # each page the probe and the bare script take turns going first.
             order = list(long_pages.PAGES) if i % 2 == 0 else list(reversed(long_pages.PAGES))
             for name in order:
-                times[name].append(measure(commands[name], expect_codes=(0, 1, 3)).seconds)
-                print(f"    (f) round {i + 1}: {name} {times[name][-1]:.2f} s", flush=True)
-                observed = json.loads((work / f"e-{name}" / "report.json").read_text(encoding="utf-8"))["observation"]
-                if observed["option_state"] != "greyed_out":
-                    wrong[name] = f"observed {observed['option_state']} ({observed.get('error')}), not greyed_out"
-                sizes[name] = _folder_size(work / f"e-{name}")
+                for side in ("probe", "bare") if i % 2 == 0 else ("bare", "probe"):
+                    if side == "bare":
+                        floors[name].append(measure(bare_commands[name]).seconds)
+                        continue
+                    times[name].append(measure(commands[name], expect_codes=(0, 1, 3)).seconds)
+                    report_json = work / f"e-{name}" / "report.json"
+                    observed = json.loads(report_json.read_text(encoding="utf-8"))["observation"]
+                    if observed["option_state"] != "greyed_out":
+                        wrong[name] = f"observed {observed['option_state']} ({observed.get('error')}), not greyed_out"
+                    sizes[name] = _folder_size(work / f"e-{name}")
+                print(
+                    f"    (f) round {i + 1}: {name} {times[name][-1]:.2f} s, bare {floors[name][-1]:.2f} s", flush=True
+                )
         timed = {name: phases(commands[name], work) for name in long_pages.PAGES if name != "small"}
-    small = statistics.median(times["small"])
+    small, small_floor = statistics.median(times["small"]), statistics.median(floors["small"])
+    # What the probe adds to what the page itself costs, round by round: the probe on a page less the bare script
+    # on it.
+    own_small = statistics.median(p - b for p, b in zip(times["small"], floors["small"], strict=True))
     what = {"cards": "5,000 saved cards above the credit", "deep": "2 MB of nested DOM", "frames": "200 iframes"}
     for name, words in what.items():
         ratios = [t / s for t, s in zip(times[name], times["small"], strict=True)]
+        floor = statistics.median(floors[name])
         detail = (
-            f"{statistics.median(times[name]):.2f} s vs {small:.2f} s, median of {rounds} rounds; "
-            f"phases of one more: {timed[name]}"
+            f"{statistics.median(times[name]):.2f} s vs {small:.2f} s, median of {rounds} rounds; the page's own "
+            f"floor (bare Playwright opening it, one screenshot, same rounds): {floor:.2f} s vs {small_floor:.2f} s "
+            f"= {floor / small_floor:.2f}x; phases of one more: {timed[name]}"
         )
         if name in wrong:
             detail = f"WRONG: {wrong[name]}; {detail}"
         report(Figure(f"(f) check on {words} vs a small page", statistics.median(ratios), 1.5, detail))
+        own = statistics.median(p - b for p, b in zip(times[name], floors[name], strict=True))
+        report(
+            Figure(
+                f"(f) probe's own cost on the page of {words} vs on the small page",
+                own / own_small if own_small > 0 else float("inf"),
+                1.5,
+                f"check less bare script on the same page, median of {rounds} rounds: {own:.2f} s vs {own_small:.2f} s",
+            )
+        )
     for name, size in sizes.items():
         report(Figure(f"(f) report folder of the {name} page, MB", size / 1e6, 1, f"{size / 1e3:,.0f} kB", "MB"))
     report(first_screen(work / "e-cards", long_pages.REASON, long_pages.BALANCE))

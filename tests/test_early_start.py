@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from hostile_app import Hostile, serve_hostile
+from playwright._repo_version import version as PLAYWRIGHT_RELEASE
 from processes import alive, browsers, descendants, in_session, kill
 
 from probe.entry import launches_ahead, starts_a_browser
@@ -63,7 +64,18 @@ def test_node_keeps_its_compiled_scripts_in_the_users_cache(monkeypatch: pytest.
     assert os.environ["NODE_COMPILE_CACHE"] == "/elsewhere"
 
 
+def test_no_node_is_spawned_ahead_for_a_playwright_release_not_known_to_be_taken_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(node, "TAKEOVER_RELEASES", ("0.0.",))
+    node.spawn_driver()
+    assert node.take_spawned() is None
+
+
 @pytest.mark.browser
+@pytest.mark.skipif(
+    not PLAYWRIGHT_RELEASE.startswith(node.TAKEOVER_RELEASES), reason=f"Playwright {PLAYWRIGHT_RELEASE}: no takeover"
+)
 def test_the_driver_takes_over_the_node_spawned_ahead() -> None:
     """The node `probe check` spawns before loading Playwright's client is the one the client then talks to, and it
     ends with the driver; a second driver starts a node of its own."""

@@ -12,6 +12,7 @@ from playwright.async_api import Frame, Page
 
 from probe.detect.answered import answer_options
 from probe.detect.apply import press_apply
+from probe.detect.frames import frames_to_scan
 from probe.detect.label_split import split_label
 from probe.detect.page_evidence import Findings, first_notice, page_findings, with_store_applied
 from probe.detect.place import find_place, what_to_do
@@ -147,12 +148,13 @@ async def _observe(
     if not settled.ok:
         return _unknown(page, f"the page did not settle within {timeout_s:g} s ({settled.why})", found_on_page)
     found_on_page.note("settle", f"settled after {settled.waited_s:.2f} s")
-    # Every frame at once: a page of many iframes (widgets, ads) costs round trips to each, which overlap this way.
-    frames = page.frames
+    # The frames that can hold credit (one read from the main frame rules out its own origin's frames that name
+    # none), all at once: each costs round trips, which overlap this way.
+    words = scan_words(credit)
+    frames = await frames_to_scan(page, words)
     for opened in await asyncio.gather(*(open_credit_details(frame, credit) for frame in frames)):
         for summary in opened:
             found_on_page.note("collapsed", f"opened the closed <details> {summary!r}, as a shopper can")
-    words = scan_words(credit)
     scans = [s for s in await asyncio.gather(*(scan_frame(frame, words) for frame in frames)) if s is not None]
     if not scans:
         return _unknown(page, "the page could not be read", found_on_page)

@@ -16,15 +16,28 @@ function appliedRows() {
   }
   return out;
 }
+// Cheap first: a box whose raw text is long is no leaf, and only texts of credit or of missing payment methods are
+// kept (innerText lays the page out; textContent only reads it). An element whose only node is an element has that
+// element's text: a chain of wrappers is read and matched once.
+const quietOf = new Map();
+function quietText(el) {
+  const chain = [];
+  let at = el;
+  for (; at && !quietOf.has(at); at = at.firstChild && at.firstChild === at.lastChild && at.firstChild.nodeType === 1 ? at.firstChild : null) chain.push(at);
+  let quiet = at ? quietOf.get(at) : false;
+  if (!at) {
+    const raw = chain[chain.length - 1].textContent || "";
+    quiet = raw.length > LEAF_RAW_MAX || !(W.creditWord.test(raw) || isCredit(raw) || W.noMethods.test(norm(raw)));
+  }
+  for (const x of chain) quietOf.set(x, quiet);
+  return quiet;
+}
 // Shown leaves of text that name credit or say no payment method is offered, outside every choice.
 function leafTexts() {
   const out = [];
   for (const el of all) {
     if (/^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT|OPTION|SELECT)$/.test(el.tagName)) continue;
-    // Cheap first: a box whose raw text is long is no leaf, and only texts of credit or of missing payment methods
-    // are kept (innerText lays the page out; textContent only reads it).
-    const raw = el.textContent || "";
-    if (raw.length > LEAF_RAW_MAX || !(W.creditWord.test(raw) || isCredit(raw) || W.noMethods.test(norm(raw)))) continue;
+    if (quietText(el)) continue;
     if (holdsChoice(el) || insideChoice(el)) continue;
     const t = textOf(el);
     if (!t || t.length > 160) continue;

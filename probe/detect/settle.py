@@ -12,11 +12,16 @@ from playwright.async_api import Frame, Page
 
 from probe.detect.track import TRACK_JS, navigating, track_options
 from probe.detect.vocabulary import BUSY_TEXT
+from probe.safety.shopper_data import origin
 from probe.timing import DEFAULT_TIMING, Timing
 
-SETTLE_JS = r"""
-(opts) => {
-  const st = window.__probeTrack || (TRACK)(opts.track);
+# One document's state (`win`: the main frame's window, or a frame's of the same origin read from it), or null for a
+# frame's document the tracker never reached (read through the driver instead).
+STATE_JS = r"""
+(win, opts) => {
+  const document = win.document, performance = win.performance;
+  const st = win.__probeTrack || (win === window ? (TRACK)(opts.track) : null);
+  if (!st) return null;
   const busyRe = new RegExp(opts.busy, "i");
   const classRe = new RegExp("(^|[\\s_-])(blockui|blockoverlay|loading|loader|spinner|is-loading|is-busy|" +
     "loading-mask|skeleton|processing)([\\s_-]|$)", "i");
@@ -30,6 +35,29 @@ SETTLE_JS = r"""
     if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return false;
     const r = el.getBoundingClientRect();
     return r.width >= 4 && r.height >= 4;
+  };
+  // An element's text, trimmed, when it is short enough to be a busy word (else null). An element whose one child is
+  // an element (blank text and comments aside) has that child's text: a chain of wrappers reads it once.
+  const shortOf = new Map();
+  const onlyChild = (el) => {
+    let only = null;
+    for (let n = el.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 1) { if (only) return null; only = n; }
+      else if (n.nodeType === 3 ? /\S/.test(n.data) : n.nodeType !== 8) return null;
+    }
+    return only;
+  };
+  const shortText = (el) => {
+    const chain = [];
+    let at = el;
+    for (; at && !shortOf.has(at); at = onlyChild(at)) chain.push(at);
+    let t = at ? shortOf.get(at) : null;
+    if (!at) {
+      const full = (chain[chain.length - 1].textContent || "").trim();
+      t = full.length > 0 && full.length < 60 ? full : null;
+    }
+    for (const x of chain) shortOf.set(x, t);
+    return t;
   };
   const shadowText = [];
   const walk = (root) => {
@@ -47,8 +75,8 @@ SETTLE_JS = r"""
       const byClass = !ab && byClassCandidate(el, cls);
       let byText = false;
       if (!ab && !byClass && el.childElementCount <= 2) {
-        const t = (el.textContent || "").trim();
-        byText = t.length > 0 && t.length < 60 && busyRe.test(t);
+        const t = shortText(el);
+        byText = t !== null && busyRe.test(t);
       }
       if ((ab || byClass || byText) && shown(el)) {
         const what = ab ? "aria-busy"
@@ -85,6 +113,27 @@ SETTLE_JS = r"""
   return out;
 }
 """.replace("(TRACK)", "(" + TRACK_JS.strip() + ")")
+# The frame's state and, with `descend`, those of the frames below it it can read (its own origin's: one call for a
+# page of many widget frames); `read` counts them, so the caller knows which frames are left to ask one by one.
+SETTLE_JS = f"""
+(opts) => {{
+  const stateOf = ({STATE_JS.strip()});
+  const states = [stateOf(window, opts)];
+  let read = 0;
+  const visit = (win) => {{
+    for (let i = 0; i < win.frames.length; i++) {{
+      let state = null;
+      try {{ state = stateOf(win.frames[i], opts); }} catch (e) {{ state = null; }}
+      if (state === null) continue;
+      states.push(state);
+      read++;
+      visit(win.frames[i]);
+    }}
+  }};
+  if (opts.descend && states[0]) visit(window);
+  return {{ states, read }};
+}}
+"""
 
 OVERDUE_MS = 1000.0  # a tracked timer this late (a throttled frame) is no longer waited for
 
@@ -106,6 +155,22 @@ async def _frame_state(frame: Frame, opts: dict[str, Any]) -> dict[str, Any] | N
     except PlaywrightError:
         return None
     return state
+
+
+async def _states(page: Page, opts: dict[str, Any], *, descend: bool) -> tuple[list[dict[str, Any] | None], bool]:
+    """Every frame's state, the main frame's first (None: a frame that could not be read), and whether reading them
+    from the main frame (and from each frame of another origin) still accounts for every frame. With `descend`, the
+    frames of the main frame's origin are read from it in one call; any frame left unaccounted for (no tracker in
+    it, a sandbox) makes it ask each frame on its own, as it does without `descend`."""
+    frames = page.frames
+    if descend and len(frames) > 1:
+        home = origin(frames[0].url)
+        asked = [frames[0], *(f for f in frames[1:] if origin(f.url) not in (None, home))]
+        got = await asyncio.gather(*(_frame_state(f, {**opts, "descend": True}) for f in asked))
+        if all(g is not None for g in got) and sum(1 + int(g["read"]) for g in got if g) == len(frames):
+            return [s for g in got if g for s in g["states"]], True
+    got = await asyncio.gather(*(_frame_state(f, {**opts, "descend": False}) for f in frames))
+    return [g["states"][0] if g else None for g in got], False
 
 
 @dataclass(frozen=True)
@@ -165,8 +230,9 @@ async def settle(page: Page, *, timeout_s: float, credit: list[str], timing: Tim
     }
     saw: list[str] = []
     why = "not checked"
+    descend = True  # until a read from the main frame leaves a frame out: then each frame is asked on its own
     while True:
-        states = await asyncio.gather(*(_frame_state(f, opts) for f in page.frames))
+        states, descend = await _states(page, opts, descend=descend)
         main = states[0]
         live = [s for s in states if s is not None]
         still: Still | None = None

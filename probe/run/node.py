@@ -10,6 +10,9 @@ import os
 import subprocess
 
 _spawned: subprocess.Popen[bytes] | None = None
+# The Playwright releases whose client probe/run/driver.py is known to take a running node over from (it sets what
+# their PipeTransport.connect sets); with any other, node is left to the client to start, as Playwright always does.
+TAKEOVER_RELEASES = ("1.65.",)
 
 
 def keep_compiled() -> None:
@@ -29,6 +32,10 @@ def spawn_driver() -> None:
     if _spawned is not None:
         return
     try:
+        from playwright._repo_version import version
+
+        if not version.startswith(TAKEOVER_RELEASES):
+            return
         from playwright._impl._driver import compute_driver_executable, get_driver_env
 
         keep_compiled()

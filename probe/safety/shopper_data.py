@@ -6,6 +6,7 @@ import functools
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field
 
@@ -78,3 +79,12 @@ def mask_shopper_text(text: str) -> str:
     for rule in mask_rules().text:
         text = rule.compiled().sub(_hide, text)
     return mask_text(text)
+
+
+def origin(url: str) -> tuple[str, str] | None:
+    """A frame's origin by its URL; None for about:blank and about:srcdoc, which take their parent's. A page's script
+    reads the frames of its own origin (their data is masked from the page); another origin's it cannot."""
+    if url.startswith("about:"):
+        return None
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc

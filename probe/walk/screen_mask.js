@@ -132,13 +132,29 @@
       return at;
     };
     const visibleParent = new Map();
+    // Whether an element is, or sits in, one whose text is never shown as text: remembered along the way up, so a
+    // deeply nested page is not climbed again for each of its texts.
+    const SKIP = "script, style, noscript, template, textarea, select, option";
+    const skipOf = new Map();
+    const skipped = (el) => {
+      const chain = [];
+      let at = el;
+      for (; at && !skipOf.has(at); at = at.parentElement) {
+        if (at.matches(SKIP)) break;
+        chain.push(at);
+      }
+      const skip = at ? (skipOf.has(at) ? skipOf.get(at) : true) : false;
+      if (at && !skipOf.has(at)) skipOf.set(at, true);
+      for (const x of chain) skipOf.set(x, skip);
+      return skip;
+    };
     const start = root.nodeType === Node.DOCUMENT_NODE ? (root.body || root.documentElement) : root;
     if (!start) return;
     const walker = doc.createTreeWalker(start, NodeFilter.SHOW_TEXT, {
       acceptNode(node) {
         const parent = node.parentElement;
         if (!parent) return NodeFilter.FILTER_REJECT;
-        if (parent.closest("script, style, noscript, template, textarea, select, option")) return NodeFilter.FILTER_REJECT;
+        if (skipped(parent)) return NodeFilter.FILTER_REJECT;
         if (!visibleParent.has(parent)) visibleParent.set(parent, shown(parent));
         return visibleParent.get(parent) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
       },

@@ -10,12 +10,11 @@ import weakref
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 
 from probe.models import Mask, MaskKind
-from probe.safety.shopper_data import mask_rules
+from probe.safety.shopper_data import mask_rules, origin
 
 if TYPE_CHECKING:
     from playwright.async_api import ElementHandle, Frame, Page
@@ -111,18 +110,10 @@ async def _evaluate(page: Page, args: list[Any], timeout_s: float = PAINT_TIMEOU
     return found
 
 
-def _origin(url: str) -> tuple[str, str] | None:
-    """A URL's origin; None for about:blank and about:srcdoc, which take their parent's."""
-    if url.startswith("about:"):
-        return None
-    parts = urlsplit(url)
-    return parts.scheme, parts.netloc
-
-
 def _foreign_frames(page: Page) -> list[Frame]:
     """The page's own frames of another origin, which its script cannot read."""
     main = page.main_frame
-    return [f for f in main.child_frames if _origin(f.url) not in (None, _origin(main.url))]
+    return [f for f in main.child_frames if origin(f.url) not in (None, origin(main.url))]
 
 
 async def _paint_frames(page: Page, args: list[Any]) -> tuple[list[ElementHandle], list[dict[str, Any]]]:
