@@ -92,11 +92,28 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def _tree_memory(root: int) -> tuple[int, int]:
-    """(RSS, PSS) of `root` and its descendants, in bytes. RSS counts a page every process of the tree shares (the
-    Chromium binary, fonts, V8's snapshot) once per process; PSS splits it among them, so it is the tree's memory."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) `pid` itself has used so far, from /proc/PID/stat; None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _tree_memory(root: int, cpu: dict[int, float]) -> tuple[int, int]:
+    """(RSS, PSS) of `root` and its descendants, in bytes; each one's CPU seconds so far noted in `cpu` by pid. RSS
+    counts a page every process of the tree shares (the Chromium binary, fonts, V8's snapshot) once per process; PSS
+    splits it among them, so it is the tree's memory."""
     rss = pss = 0
     for pid in _tree(root):
+        used = _own_cpu(pid)
+        if used is not None:
+            cpu[pid] = max(used, cpu.get(pid, 0.0))
         try:
             with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as fh:
                 for line in fh:
@@ -121,14 +138,19 @@ class Run:
 
 
 def measure(cmd: list[str], *, expect_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> Run:
-    """Wall-clock seconds, peak process-tree memory and CPU time (user + system, of every reaped descendant too) of
-    one command: the CPU time is the work done, which other people's load on a shared machine inflates far less."""
+    """Wall-clock seconds, peak process-tree memory and CPU time (user + system) of one command and everything it
+    started: the CPU time is the work done, which other people's load on a shared machine inflates far less.
+
+    The CPU time is the larger of what the reaped descendants report (getrusage) and the sum of what each process
+    of the tree was seen to have used: Chromium's renderers are started by its zygote and never reaped by the
+    command, so getrusage alone misses about half of a browser's work."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=env)
     peak_rss = peak_pss = 0
+    seen_cpu: dict[int, float] = {}
     while proc.poll() is None:
-        rss, pss = _tree_memory(proc.pid)
+        rss, pss = _tree_memory(proc.pid, seen_cpu)
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.1)
     elapsed = time.perf_counter() - started
@@ -138,7 +160,8 @@ def measure(cmd: list[str], *, expect_codes: tuple[int, ...] = (0,), env: dict[s
         proc.stderr.close()
     if proc.returncode not in expect_codes:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    reaped = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = max(reaped, sum(seen_cpu.values()))
     return Run(elapsed, peak_pss, peak_rss, cpu)
 
 
@@ -314,6 +337,15 @@ def figures_bc(work: Path, workers: int | None) -> None:
                 f"matrix {matrix.seconds:.1f} s walks {run.walks} flows, bare walk {bare.seconds:.1f} s walks "
                 f"{cells}; {_cpu(matrix=matrix, bare_walk=bare)}",
             )
+        )
+        # The least time the work measured could take on this machine, every core busy: what "vs one check" can
+        # reach at best with this much work per walk, the probe's and a bare script's.
+        cores = os.cpu_count() or 1
+        print(
+            f"    (b{mark}) CPU floor on {cores} cores: the matrix's {matrix.cpu_s:.1f} s of CPU need at least "
+            f"{matrix.cpu_s / cores:.1f} s ({matrix.cpu_s / cores / one.seconds:.2f}x one check), the bare walk's "
+            f"{bare.cpu_s:.1f} s at least {bare.cpu_s / cores:.1f} s ({bare.cpu_s / cores / one.seconds:.2f}x)",
+            flush=True,
         )
         report(
             Figure(

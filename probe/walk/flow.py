@@ -35,6 +35,8 @@ ELEMENT_WAIT_S = 15.0
 # Step pictures are JPEG: Chromium encodes a 1280x900 viewport as JPEG about 2.5x faster than as PNG, at half
 # the size; at this quality the page's text stays sharp. (The annotated payment picture stays PNG.)
 STEP_SHOT_QUALITY = 90
+# How Playwright's strict locators say that several elements match.
+STRICT = "strict mode violation"
 RETRYABLE = ("Timeout", "detached", "Target closed", "net::ERR_ABORTED", "Execution context was destroyed")
 
 
@@ -144,22 +146,31 @@ class Walker:
             loc = page.locator(x(spec.css or ""))
         return loc.nth(spec.nth) if spec.nth is not None else loc
 
+    def element_wait_s(self, *, visible: bool = False) -> float:
+        """How long an action waits for its element: all that is left for a visible one, else ELEMENT_WAIT_S."""
+        left = self.deadline.remaining_ms() / 1000
+        return left if visible else min(left, ELEMENT_WAIT_S)
+
     async def resolve(self, target: Locator, spec: prof.Locator, *, visible: bool = False) -> None:
-        """Wait for the element; FlowError naming the real cause when it is missing or several match."""
-        wait_s = (
-            self.deadline.remaining_ms() / 1000 if visible else min(self.deadline.remaining_ms() / 1000, ELEMENT_WAIT_S)
-        )
+        """Wait for the one element; FlowError naming the real cause when it is missing or several match (the wait is
+        strict: several matches end it at once)."""
+        wait_s = self.element_wait_s(visible=visible)
         try:
-            await target.first.wait_for(state="visible" if visible else "attached", timeout=wait_s * 1000)
+            await target.wait_for(state="visible" if visible else "attached", timeout=wait_s * 1000)
         except Exception as exc:  # noqa: BLE001 - a timeout here means the element never came
-            if "Timeout" not in str(exc):
-                raise
-            if not await self.page_loaded():
-                raise FlowError(f"the page {self.page.url} did not finish loading within {wait_s:.1f} s") from None
-            raise FlowError(await diagnose.not_found(self.page, spec, wait_s)) from None
-        count = await target.count()
-        if count > 1:
-            raise Ambiguous(await diagnose.many(target, spec, count))
+            await self.why_not_found(exc, target, spec, wait_s)
+            raise
+
+    async def why_not_found(self, exc: Exception, target: Locator, spec: prof.Locator, wait_s: float) -> None:
+        """Raise the FlowError that says why waiting `wait_s` for `target` failed with `exc`: several elements match,
+        the page never finished loading, or the element is not on it; return for any other error (the caller's)."""
+        if STRICT in str(exc):
+            raise Ambiguous(await diagnose.many(target, spec, await target.count())) from None
+        if "Timeout" not in str(exc):
+            return
+        if not await self.page_loaded():
+            raise FlowError(f"the page {self.page.url} did not finish loading within {wait_s:.1f} s") from None
+        raise FlowError(await diagnose.not_found(self.page, spec, wait_s)) from None
 
     async def page_loaded(self) -> bool:
         """Whether the page finished loading (document.readyState is complete)."""
@@ -275,15 +286,22 @@ class Walker:
         target = self.locate(action.locator)
         if action.optional and await target.count() == 0:
             return
-        await self.resolve(target, action.locator)
         if isinstance(action, prof.Click):
-            control = await target.evaluate(CONTROL_JS, timeout=timeout)
+            # Reading the control waits for it as resolve() would, in one round trip with the browser.
+            wait_s = self.element_wait_s()
+            try:
+                control = await target.evaluate(CONTROL_JS, timeout=wait_s * 1000)
+            except Exception as exc:  # noqa: BLE001 - a timeout here means the element never came
+                await self.why_not_found(exc, target, action.locator, wait_s)
+                raise
             name = control["name"] or prof.expand(action.locator.name or "", self.variables)
             role = control["role"] or action.locator.role
             if self.guard.refuse_click(role, name, control["tag"], control["type"]):
                 raise FlowError(f"refused to click {name!r}: it is named like placing an order or paying")
             await target.click(timeout=timeout)
-        elif isinstance(action, prof.Fill):
+            return
+        await self.resolve(target, action.locator)
+        if isinstance(action, prof.Fill):
             await target.fill(self.x(action.value), timeout=timeout)
         elif isinstance(action, prof.Select):
             if action.value is not None:
