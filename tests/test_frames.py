@@ -3,13 +3,13 @@ frame's settle state in one call, with nothing of what a frame holds lost on the
 
 from __future__ import annotations
 
-import asyncio
 import html
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, async_playwright
+from in_process import InProcessChecks
+from playwright.async_api import Page
 
 from probe.detect import observe
 from probe.detect.frames import frames_to_scan
@@ -18,7 +18,6 @@ from probe.detect.track import install_tracking, track_options
 from probe.detect.vocabulary import BUSY_TEXT, credit_patterns, scan_words
 from probe.models import OptionState
 from probe.timing import DEFAULT_TIMING
-from probe.walk.browser import LAUNCH_ARGS, find_browser
 
 pytestmark = pytest.mark.browser
 
@@ -43,25 +42,28 @@ async def _load(page: Page, frames: list[str]) -> None:
         await frame.wait_for_selector("body *", state="attached")
 
 
-def _in_browser(test: Callable[[Page], Awaitable[Any]]) -> Any:
-    async def run() -> Any:
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=str(find_browser().path), args=list(LAUNCH_ARGS))
-            context = await browser.new_context()
-            await install_tracking(context)
-            try:
-                return await test(await context.new_page())
-            finally:
-                await browser.close()
+def _in_browser(checks: InProcessChecks, test: Callable[[Page], Awaitable[Any]]) -> Any:
+    """`test` on a page of a fresh context of the session's Chromium, on that browser's own loop (not this thread's,
+    where another test's browser may be running one)."""
 
-    return asyncio.run(run())
+    async def run() -> Any:
+        context = await checks.browser.new_context()
+        await install_tracking(context)
+        try:
+            return await test(await context.new_page())
+        finally:
+            await context.close()
+
+    return checks.call(run())
 
 
 async def _bodies(page: Page, frames: list[Any]) -> list[str]:
     return [await f.evaluate("() => document.body.innerHTML") for f in frames[1:]]
 
 
-def test_only_frames_that_name_credit_or_cannot_be_read_are_scanned_and_their_options_still_found() -> None:
+def test_only_frames_that_name_credit_or_cannot_be_read_are_scanned_and_their_options_still_found(
+    checks: InProcessChecks,
+) -> None:
     frames = [_frame(WIDGET) for _ in range(12)]
     frames[3] = _frame(IN_TEXT)
     frames[7] = _frame(IN_ATTRIBUTE)
@@ -72,7 +74,7 @@ def test_only_frames_that_name_credit_or_cannot_be_read_are_scanned_and_their_op
         chosen = await frames_to_scan(page, scan_words(credit_patterns(None)))
         return await _bodies(page, chosen), len(page.frames), await observe(page, apply=False)
 
-    bodies, count, seen = _in_browser(test)
+    bodies, count, seen = _in_browser(checks, test)
     assert count == 13
     assert len(bodies) == 3
     assert any("Store credit" in b for b in bodies)
@@ -83,7 +85,7 @@ def test_only_frames_that_name_credit_or_cannot_be_read_are_scanned_and_their_op
     assert any("store credit" in label.lower() for label in states), states
 
 
-def test_settle_reads_every_frame_from_the_main_frame_and_sees_a_frame_busy() -> None:
+def test_settle_reads_every_frame_from_the_main_frame_and_sees_a_frame_busy(checks: InProcessChecks) -> None:
     frames = [_frame(WIDGET) for _ in range(8)]
     frames[5] = _frame(BUSY)
     opts = {
@@ -99,14 +101,14 @@ def test_settle_reads_every_frame_from_the_main_frame_and_sees_a_frame_busy() ->
         apart, slow = await _states(page, opts, descend=False)
         return len(page.frames), together, fast, apart, slow
 
-    count, together, fast, apart, slow = _in_browser(test)
+    count, together, fast, apart, slow = _in_browser(checks, test)
     assert fast and not slow
     assert len(together) == len(apart) == count == 9
     assert [s["busy"] for s in together if s["busy"]] == [s["busy"] for s in apart if s["busy"]]
     assert any("Loading" in b for s in together for b in s["busy"])
 
 
-def test_a_frame_the_main_frame_cannot_read_is_asked_on_its_own() -> None:
+def test_a_frame_the_main_frame_cannot_read_is_asked_on_its_own(checks: InProcessChecks) -> None:
     frames = [_frame(WIDGET), _frame(BUSY, "sandbox"), _frame(WIDGET)]
     opts = {"busy": BUSY_TEXT, "credit": [], "overdueMs": OVERDUE_MS, "track": track_options(DEFAULT_TIMING, late=True)}
 
@@ -115,7 +117,7 @@ def test_a_frame_the_main_frame_cannot_read_is_asked_on_its_own() -> None:
         states, fast = await _states(page, opts, descend=True)
         return len(page.frames), states, fast
 
-    count, states, fast = _in_browser(test)
+    count, states, fast = _in_browser(checks, test)
     assert not fast
     assert len(states) == count == 4
     assert any("Loading" in b for s in states if s for b in s["busy"])
